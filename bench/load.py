@@ -1,0 +1,337 @@
+"""Load benchmark: the app under gunicorn with a realistic data set, driven by wrk.
+
+Run: make bench (or .venv/bin/python -m bench.load). Prints figures and ratios; asserts nothing.
+Data: 2,000 learners, 20,000 submitted quiz attempts, 20 cohorts (one of 500 learners).
+Measures, with 8 concurrent connections: a logged-in lesson page, the dashboard, the
+500-learner progress grid, quiz submission (start, submit; a Python client, since every
+submit needs a fresh attempt), and the same lesson HTML served as a static file by the
+same server. Also page weight and peak memory per worker.
+DATABASE_URL=postgresql://… runs it on PostgreSQL (a throwaway schema) instead of SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import requests
+from sqlalchemy import insert, text
+
+from course import migrate, quiz
+from course.accounts import hash_password
+from course.content import load_catalogue
+from course.db import make_engine
+from course.models import Cohort, CohortInstructor, Enrolment, LessonCompletion, QuizAttempt, User
+from tests.system.server import gunicorn_process
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC_BENCH = ROOT / "webapp" / "static" / "_bench"
+PASSWORD = "bench-password-long-enough-42"
+LEARNERS, ATTEMPTS, COHORTS, GRID = 2000, 20000, 20, 500
+CONNECTIONS, SECONDS = 8, 10
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def seed(url: str) -> None:
+    catalogue = load_catalogue(ROOT / "content")
+    rng = random.Random(2026)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    password_hash = hash_password(PASSWORD)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(User),
+            [
+                {
+                    "email": f"learner{i}@bench.example",
+                    "full_name": f"Learner {i}",
+                    "organisation": "Police",
+                    "country": "Kenya",
+                    "password_hash": password_hash,
+                    "role": "instructor" if i == 0 else "learner",
+                    "is_active": True,
+                    "session_version": 1,
+                    "created_at": now,
+                }
+                for i in range(LEARNERS + 1)
+            ],
+        )
+        conn.execute(
+            insert(Cohort),
+            [
+                {
+                    "title": f"Workshop {c + 1}",
+                    "description": "",
+                    "path_id": "full-course",
+                    "module_ids": [],
+                    "location": "Nairobi",
+                    "join_code": uuid.uuid4().hex[:12],
+                    "is_join_open": True,
+                    "created_by_id": 1,
+                    "created_at": now,
+                }
+                for c in range(COHORTS)
+            ],
+        )
+        conn.execute(
+            insert(CohortInstructor),
+            [{"cohort_id": c + 1, "user_id": 1, "added_at": now} for c in range(COHORTS)],
+        )
+        enrolments = [
+            {"cohort_id": 1, "user_id": u, "source": "code", "enrolled_at": now} for u in range(2, GRID + 2)
+        ]
+        rest = list(range(GRID + 2, LEARNERS + 2))
+        for index, user_id in enumerate(rest):
+            enrolments.append(
+                {
+                    "cohort_id": 2 + index % (COHORTS - 1),
+                    "user_id": user_id,
+                    "source": "code",
+                    "enrolled_at": now,
+                }
+            )
+        conn.execute(insert(Enrolment), enrolments)
+        completions = []
+        for user_id in range(2, LEARNERS + 2):
+            for module in rng.sample(catalogue.modules, 3):
+                for lesson in module.lessons[: rng.randint(1, len(module.lessons))]:
+                    completions.append(
+                        {
+                            "user_id": user_id,
+                            "module_id": module.id,
+                            "lesson_id": lesson.id,
+                            "content_version": module.version,
+                            "completed_at": now,
+                        }
+                    )
+        conn.execute(insert(LessonCompletion), completions)
+        attempts = []
+        for n in range(ATTEMPTS):
+            module = rng.choice(catalogue.modules)
+            shown = [s.to_json() for s in quiz.draw(module.questions, 10, rng)]
+            score = float(rng.choice(range(0, 101, 10)))
+            attempts.append(
+                {
+                    "user_id": 2 + n % LEARNERS,
+                    "module_id": module.id,
+                    "content_version": module.version,
+                    "shown": shown,
+                    "pass_mark": 80,
+                    "status": "submitted",
+                    "answers": {s["q"]: [s["o"][0]] for s in shown},
+                    "credits": [],
+                    "score": score,
+                    "passed": score >= 80,
+                    "started_at": now - timedelta(minutes=5),
+                    "submitted_at": now,
+                }
+            )
+        conn.execute(insert(QuizAttempt), attempts)
+    engine.dispose()
+
+
+def login(base: str, email: str) -> requests.Session:
+    http = requests.Session()
+    csrf = TOKEN.search(http.get(f"{base}/login").text).group(1)
+    response = http.post(
+        f"{base}/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.status_code
+    return http
+
+
+def wrk(url: str, cookie: str | None) -> dict[str, float]:
+    """Requests per second and p50/p99 latency (ms) with wrk, or a small Python client without it."""
+    if shutil.which("wrk"):
+        cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url]
+        if cookie:
+            cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+        def ms(label: str) -> float:
+            value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+            return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        assert errors is None, f"{url}: {errors.group(0)}"
+        return {
+            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": ms("50%"),
+            "p99": ms("99%"),
+        }
+    return python_load(lambda http: http.get(url, headers={"Cookie": cookie} if cookie else {}))
+
+
+def python_load(step) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    latencies: list[float] = []
+    stop = time.monotonic() + SECONDS
+    lock = threading.Lock()
+
+    def worker() -> None:
+        http = requests.Session()
+        local = []
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            step(http)
+            local.append(time.perf_counter() - t0)
+        with lock:
+            latencies.extend(local)
+
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {
+        "rps": len(latencies) / SECONDS,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99)] * 1000,
+    }
+
+
+def quiz_submit_load(base: str) -> dict[str, float]:
+    """8 learners, each starting and submitting attempts in a loop; latency of the submit POST."""
+    submits: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + SECONDS
+
+    def learner(index: int) -> None:
+        http = login(base, f"learner{100 + index}@bench.example")
+        quiz_url = f"{base}/modules/electronic-evidence/quiz"
+        csrf = TOKEN.search(http.get(quiz_url).text).group(1)
+        local = []
+        while time.monotonic() < stop:
+            location = http.post(quiz_url, data={"csrf_token": csrf}, allow_redirects=False).headers[
+                "Location"
+            ]
+            page = http.get(base + location).text
+            data = {"csrf_token": csrf}
+            for name, value in re.findall(r'name="(q\d+)" type="(?:radio|checkbox)" value="([^"]+)"', page):
+                data.setdefault(name, value)
+            t0 = time.perf_counter()
+            response = http.post(base + location, data=data, allow_redirects=False)
+            local.append(time.perf_counter() - t0)
+            assert response.status_code == 302, response.status_code
+        with lock:
+            submits.extend(local)
+
+    threads = [threading.Thread(target=learner, args=(i,)) for i in range(CONNECTIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    submits.sort()
+    return {
+        "rps": len(submits) / SECONDS,
+        "p50": statistics.median(submits) * 1000,
+        "p99": submits[int(len(submits) * 0.99)] * 1000,
+    }
+
+
+def peak_memory_mb(master: int) -> list[float]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return peaks
+
+
+def page_weight(base: str, html: str, http: requests.Session) -> tuple[int, list[str]]:
+    assets = re.findall(r'<(?:link[^>]+href|script[^>]+src)="([^"]+)"', html)
+    external = [a for a in assets if a.startswith(("http://", "https://", "//"))]
+    total = len(html.encode())
+    for asset in assets:
+        if not asset.startswith(("http", "//", "data:")):
+            total += len(http.get(base + asset).content)
+    return total, external
+
+
+def main() -> None:
+    pg = os.environ.get("DATABASE_URL", "")
+    workers = int(os.environ.get("ACADEMY_WORKERS", os.cpu_count() * 2))
+    with tempfile.TemporaryDirectory() as tmp:
+        if pg.startswith("postgresql"):
+            schema = f"bench_{uuid.uuid4().hex[:8]}"
+            admin = make_engine(pg)
+            with admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            url = f"{pg}{'&' if '?' in pg else '?'}options=-csearch_path%3D{schema}"
+        else:
+            url = f"sqlite:///{tmp}/bench.db"
+        t0 = time.perf_counter()
+        seed(url)
+        print(
+            f"database: {url.split('://')[0]}; seeded {LEARNERS} learners, {ATTEMPTS} attempts, "
+            f"{COHORTS} cohorts in {time.perf_counter() - t0:.1f} s"
+        )
+        print(
+            f"server: gunicorn, {workers} sync workers, {os.cpu_count()} cores; "
+            f"load: {CONNECTIONS} connections, {SECONDS} s each "
+            f"({'wrk' if shutil.which('wrk') else 'Python client'})"
+        )
+        try:
+            with gunicorn_process(url, workers=workers, extra_env={"ACADEMY_WORKERS": str(workers)}) as (
+                base,
+                proc,
+            ):
+                learner = login(base, "learner2@bench.example")
+                instructor = login(base, "learner0@bench.example")
+                lesson_url = f"{base}/modules/electronic-evidence/lessons/identify-preserve-acquire"
+                html = learner.get(lesson_url).text
+                STATIC_BENCH.mkdir(exist_ok=True)
+                (STATIC_BENCH / "lesson.html").write_text(html)
+                cookie = f"session={learner.cookies['session']}"
+                rows = {
+                    "lesson page (logged in)": wrk(lesson_url, cookie),
+                    "same lesson HTML as a static file": wrk(f"{base}/static/_bench/lesson.html", None),
+                    "dashboard (logged in)": wrk(f"{base}/dashboard", cookie),
+                    f"progress grid, {GRID} learners (instructor)": wrk(
+                        f"{base}/cohorts/1/progress", f"session={instructor.cookies['session']}"
+                    ),
+                    "quiz submission (POST, 10 answers)": quiz_submit_load(base),
+                }
+                weight, external = page_weight(base, html, learner)
+                memory = peak_memory_mb(proc.pid)
+        finally:
+            shutil.rmtree(STATIC_BENCH, ignore_errors=True)
+            if pg.startswith("postgresql"):
+                with admin.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+    print()
+    print(f"{'what':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, row in rows.items():
+        print(f"{name:<46} {row['rps']:>8.0f} {row['p50']:>8.1f} {row['p99']:>8.1f}")
+    lesson, static = rows["lesson page (logged in)"], rows["same lesson HTML as a static file"]
+    print()
+    print(f"lesson page / static file rate: {lesson['rps'] / static['rps']:.2f} (target at least 0.50)")
+    print(
+        f"quiz submission p99: {rows['quiz submission (POST, 10 answers)']['p99']:.1f} ms"
+        " (target under 50 ms)"
+    )
+    print(
+        f"lesson page weight (HTML+CSS+JS): {weight / 1024:.1f} KB (target under 40 KB); "
+        f"third-party requests: {len(external)}"
+    )
+    print(f"peak memory per worker: {', '.join(f'{m:.0f} MB' for m in memory)}")
+    print(json.dumps({k: {m: round(v, 1) for m, v in r.items()} for k, r in rows.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Build small content trees on disk for tests, valid unless a test breaks them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MODULE_MD = """---
+id: {id}
+title: Test module {id}
+summary: A small module for tests.
+order: {order}
+estimated_minutes: 30
+audience: [investigators]
+key_articles: [24]
+objectives:
+  - Explain Art. 24.
+quiz:
+  questions_per_attempt: 3
+  pass_mark: 80
+---
+Overview that cites Art. 24.
+"""
+
+LESSON_MD = """---
+id: {id}
+title: Lesson {id}
+---
+## First part
+
+Preservation (Art. 25) is not disclosure (Arts. 27 and 28).
+
+## Second part
+
+See [electronic data](glossary:electronic-data).
+"""
+
+QUIZ_YAML = """questions:
+  - id: q-single
+    type: single
+    prompt: Which article sets conditions and safeguards?
+    options:
+      - {id: a, text: "Art. 24", correct: true}
+      - {id: b, text: "Art. 16"}
+      - {id: c, text: "Art. 41"}
+    explanation: Art. 24 binds every procedural power.
+    articles: [24]
+  - id: q-multiple
+    type: multiple
+    prompt: Which are procedural powers?
+    options:
+      - {id: a, text: "Production order", correct: true}
+      - {id: b, text: "Search and seizure", correct: true}
+      - {id: c, text: "Extradition"}
+      - {id: d, text: "Denunciation"}
+    explanation: Arts. 27 and 28 are in Chapter IV.
+    articles: [27, 28]
+  - id: q-tf
+    type: true_false
+    prompt: Preservation gives investigators the data.
+    answer: false
+    explanation: Preservation only keeps data safe (Art. 25).
+    articles: [25]
+"""
+
+GLOSSARY_YAML = """terms:
+  - id: electronic-data
+    term: Electronic data
+    definition: Data in a form a computer can process (Art. 2).
+    articles: [2]
+"""
+
+PATHS_YAML = """paths:
+  - id: all
+    title: Everything
+    summary: All modules.
+    modules: [{modules}]
+"""
+
+
+def write_tree(root: Path, modules: int = 1) -> Path:
+    ids = [f"mod-{i}" for i in range(1, modules + 1)]
+    for order, mid in enumerate(ids, start=1):
+        mdir = root / "modules" / f"{order:02d}-{mid}"
+        mdir.mkdir(parents=True)
+        (mdir / "module.md").write_text(MODULE_MD.format(id=mid, order=order))
+        (mdir / "01-first.md").write_text(LESSON_MD.format(id="first"))
+        (mdir / "02-second.md").write_text(LESSON_MD.format(id="second"))
+        (mdir / "quiz.yaml").write_text(QUIZ_YAML)
+    (root / "glossary.yaml").write_text(GLOSSARY_YAML)
+    (root / "paths.yaml").write_text(PATHS_YAML.format(modules=", ".join(ids)))
+    return root
+
+
+def module_dir(root: Path, number: int = 1) -> Path:
+    return next((root / "modules").glob(f"{number:02d}-*"))

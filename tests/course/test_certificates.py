@@ -1,0 +1,340 @@
+"""Certificates in the domain: eligibility, attendance, issuing once, re-issue, revocation, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from course import accounts, certificates
+from course.content import Catalogue, load_catalogue
+from course.models import (
+    Attendance,
+    AuditEvent,
+    Certificate,
+    Cohort,
+    CohortInstructor,
+    Enrolment,
+    LessonCompletion,
+    Meeting,
+    QuizAttempt,
+    Role,
+    User,
+)
+from tests.conftest import CONTENT, PASSWORD
+
+PATH = "investigators"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(CONTENT)
+
+
+@pytest.fixture
+def db(dbsession: Any) -> Any:
+    """The domain tests' database session (tests/course/conftest.py), under a shorter name."""
+    return dbsession
+
+
+def make_person(session: Any, name: str = "Алексей Смирнов", role: Role = Role.LEARNER) -> User:
+    count = session.scalar(select(User.id).order_by(User.id.desc()).limit(1)) or 0
+    user = accounts.register(
+        session,
+        email=f"person{count + 1}@example.org",
+        full_name=name,
+        organisation="Office",
+        country="Kenya",
+        password=PASSWORD,
+        role=role,
+    )
+    session.flush()
+    return user
+
+
+def complete_path(
+    session: Any,
+    catalogue: Catalogue,
+    user: User,
+    path_id: str = PATH,
+    score: float = 90.0,
+    leave_out: str | None = None,
+    when: datetime | None = None,
+) -> None:
+    """Record every lesson completion and one passed quiz for each module (except `leave_out`)."""
+    when = when or datetime(2025, 3, 12, 9, 0, tzinfo=UTC)
+    path = catalogue.path(path_id)
+    assert path is not None
+    for module in catalogue.modules_of(path):
+        if module.id == leave_out:
+            continue
+        for lesson in module.lessons:
+            session.add(
+                LessonCompletion(
+                    user_id=user.id,
+                    module_id=module.id,
+                    lesson_id=lesson.id,
+                    content_version=module.version,
+                    completed_at=when,
+                )
+            )
+        for attempt_score in (score - 20, score):
+            session.add(
+                QuizAttempt(
+                    user_id=user.id,
+                    module_id=module.id,
+                    content_version=module.version,
+                    shown=[],
+                    pass_mark=module.quiz.pass_mark,
+                    status="submitted",
+                    score=attempt_score,
+                    passed=attempt_score >= module.quiz.pass_mark,
+                    started_at=when,
+                    submitted_at=when + timedelta(minutes=10),
+                )
+            )
+    session.flush()
+
+
+def make_cohort(
+    session: Any,
+    learner: User,
+    instructor: User | None = None,
+    min_attendance: int | None = 75,
+    attended: tuple[str, ...] = (),
+) -> Cohort:
+    """A cohort of the path with one meeting per entry of `attended` (present, absent, excused), held."""
+    cohort = Cohort(title="Nairobi workshop", path_id=PATH, min_attendance=min_attendance)
+    session.add(cohort)
+    session.flush()
+    session.add(Enrolment(cohort_id=cohort.id, user_id=learner.id))
+    if instructor is not None:
+        session.add(CohortInstructor(cohort_id=cohort.id, user_id=instructor.id))
+    start = datetime(2025, 3, 1, 9, tzinfo=UTC)
+    for day, status in enumerate(attended):
+        meeting = Meeting(cohort_id=cohort.id, title=f"Day {day + 1}", starts_at=start + timedelta(days=day))
+        session.add(meeting)
+        session.flush()
+        session.add(Attendance(meeting_id=meeting.id, user_id=learner.id, status=status))
+    session.flush()
+    return cohort
+
+
+def issue(session: Any, catalogue: Catalogue, user: User, path_id: str = PATH) -> certificates.IssueResult:
+    path = catalogue.path(path_id)
+    assert path is not None
+    return certificates.issue(session, catalogue, user, path)
+
+
+# --- codes -------------------------------------------------------------------------------------
+
+
+def test_codes_are_random_long_and_forgiving_to_type() -> None:
+    codes = {certificates.new_code() for _ in range(500)}
+    assert len(codes) == 500
+    code = next(iter(codes))
+    assert len(code.replace("-", "")) == 20 and code.count("-") == 4
+    assert certificates.normalise_code(code.lower().replace("-", " ")) == code
+    assert certificates.normalise_code("0O1I-L000-0000-0000-0000") == "0011-1000-0000-0000-0000"
+    for bad in ("", "ABC", code + "X", "UUUU-UUUU-UUUU-UUUU-UUUU", "../../etc/passwd"):
+        assert certificates.normalise_code(bad) is None
+
+
+# --- issuing -----------------------------------------------------------------------------------
+
+
+def test_a_completed_path_earns_one_certificate_with_frozen_facts(db: Any, catalogue: Catalogue) -> None:
+    learner = make_person(db, "Nguyễn Thị Minh Khai")
+    complete_path(db, catalogue, learner, score=92.5)
+    first = issue(db, catalogue, learner)
+    assert first.is_new
+    again = issue(db, catalogue, learner)
+    assert not again.is_new and again.certificate.id == first.certificate.id
+    cert = first.certificate
+    path = catalogue.path(PATH)
+    assert cert.learner_name == "Nguyễn Thị Minh Khai"
+    assert cert.path_title == path.title
+    assert list(cert.modules) == list(path.module_ids)
+    for module in catalogue.modules_of(path):
+        assert cert.modules[module.id]["version"] == module.version
+        assert cert.modules[module.id]["score"] == 92.5  # the best attempt, not the last
+        assert cert.modules[module.id]["title"] == module.title
+    assert cert.completed_on.isoformat() == "2025-03-12"
+    assert cert.cohort_id is None and cert.instructor_name is None
+    assert certificates.normalise_code(cert.code) == cert.code
+    assert db.scalars(select(AuditEvent.action)).all() == ["certificate_issued"]
+
+    # a later change of name or content does not touch the issued certificate
+    learner.full_name = "Someone Else"
+    db.flush()
+    db.refresh(cert)
+    assert cert.learner_name == "Nguyễn Thị Minh Khai"
+
+
+def test_an_unfinished_path_earns_nothing(db: Any, catalogue: Catalogue) -> None:
+    learner = make_person(db)
+    complete_path(db, catalogue, learner, leave_out="international-cooperation")
+    with pytest.raises(certificates.NotEligible) as refused:
+        issue(db, catalogue, learner)
+    assert not refused.value.eligibility.progress.completed
+    assert [m.module.id for m in refused.value.eligibility.progress.remaining] == [
+        "international-cooperation"
+    ]
+    assert db.scalar(select(Certificate.id)) is None
+
+
+def test_a_cohort_learner_needs_the_attendance_rule(db: Any, catalogue: Catalogue) -> None:
+    learner = make_person(db)
+    instructor = make_person(db, "Amina Diallo", Role.INSTRUCTOR)
+    complete_path(db, catalogue, learner)
+    make_cohort(
+        db, learner, instructor, min_attendance=75, attended=("present", "absent", "absent", "present")
+    )
+    with pytest.raises(certificates.NotEligible) as refused:
+        issue(db, catalogue, learner)
+    share = refused.value.eligibility.cohort_share
+    assert share is not None and (share.present, share.counted, share.percent) == (2, 4, 50)
+    assert refused.value.eligibility.progress.completed and not refused.value.eligibility.attendance_met
+
+
+def test_excused_meetings_do_not_count_against_attendance(db: Any, catalogue: Catalogue) -> None:
+    learner = make_person(db)
+    instructor = make_person(db, "Amina Diallo", Role.INSTRUCTOR)
+    complete_path(db, catalogue, learner)
+    cohort = make_cohort(db, learner, instructor, 75, ("present", "present", "present", "excused", "excused"))
+    cert = issue(db, catalogue, learner).certificate
+    assert cert.cohort_id == cohort.id
+    assert cert.cohort_title == "Nairobi workshop"
+    assert cert.instructor_name == "Amina Diallo"
+
+
+def test_future_meetings_do_not_count_but_a_rule_with_none_held_waits(db: Any, catalogue: Catalogue) -> None:
+    learner = make_person(db)
+    complete_path(db, catalogue, learner)
+    cohort = make_cohort(db, learner, min_attendance=50)
+    db.add(Meeting(cohort_id=cohort.id, title="Later", starts_at=datetime.now(UTC) + timedelta(days=3)))
+    db.flush()
+    share = certificates.attendance_share(db, cohort, learner.id)
+    assert (share.counted, share.scheduled, share.percent, share.is_met) == (0, 1, None, False)
+    cohort.min_attendance = None
+    assert certificates.attendance_share(db, cohort, learner.id).is_met
+
+
+def test_revoked_certificate_is_not_silently_replaced(db: Any, catalogue: Catalogue) -> None:
+    learner = make_person(db)
+    admin = make_person(db, "Admin", Role.ADMIN)
+    complete_path(db, catalogue, learner)
+    cert = issue(db, catalogue, learner).certificate
+    certificates.revoke(db, cert, admin, certificates.RevocationReason.ACADEMIC_MISCONDUCT, "copied answers")
+    with pytest.raises(certificates.PreviouslyRevoked):
+        issue(db, catalogue, learner)
+
+
+# --- re-issue and revocation ------------------------------------------------------------------
+
+
+def test_name_correction_reissues_and_keeps_the_old_code_as_superseded(db: Any, catalogue: Catalogue) -> None:
+    learner = make_person(db, "Alexei Smirnov")
+    complete_path(db, catalogue, learner)
+    old = issue(db, catalogue, learner).certificate
+    with pytest.raises(certificates.NothingToReissue):
+        certificates.reissue(db, old, learner, learner)
+    learner.full_name = "Алексей Смирнов"
+    assert certificates.needs_reissue(old, learner)
+    new = certificates.reissue(db, old, learner, learner)
+    assert new.code != old.code and new.learner_name == "Алексей Смирнов"
+    assert (new.modules, new.completed_on, new.path_title) == (old.modules, old.completed_on, old.path_title)
+    assert old.status == "superseded" and old.superseded_by_id == new.id
+    record = certificates.public_record(db, old.code, "Convention Academy")
+    assert record is not None and record.status == "superseded" and record.superseded_at == new.issued_at
+    assert record.learner_name == "Alexei Smirnov"
+    assert certificates.current_certificate(db, learner.id, PATH).id == new.id
+    assert not issue(db, catalogue, learner).is_new
+
+
+def test_only_admins_and_the_cohorts_instructors_may_revoke(db: Any, catalogue: Catalogue) -> None:
+    learner = make_person(db)
+    instructor = make_person(db, "Amina Diallo", Role.INSTRUCTOR)
+    other_instructor = make_person(db, "Other Trainer", Role.INSTRUCTOR)
+    admin = make_person(db, "Admin", Role.ADMIN)
+    complete_path(db, catalogue, learner)
+    make_cohort(db, learner, instructor, min_attendance=None)
+    cert = issue(db, catalogue, learner).certificate
+    assert certificates.can_revoke(db, instructor, cert)
+    assert certificates.can_revoke(db, admin, cert)
+    assert not certificates.can_revoke(db, other_instructor, cert)
+    assert not certificates.can_revoke(db, learner, cert)
+    when = datetime(2025, 4, 1, 12, tzinfo=UTC)
+    certificates.revoke(
+        db, cert, instructor, certificates.RevocationReason.ISSUED_IN_ERROR, " wrong cohort ", when
+    )
+    assert (cert.status, cert.revoked_at, cert.revoked_reason, cert.revoked_note) == (
+        "revoked",
+        when,
+        "issued_in_error",
+        "wrong cohort",
+    )
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "certificate_revoked")).one()
+    assert event.actor_id == instructor.id and cert.code in event.target and "wrong cohort" in event.detail
+    with pytest.raises(certificates.CannotRevoke):
+        certificates.revoke(db, cert, admin, certificates.RevocationReason.OTHER, "again")
+    record = certificates.public_record(db, cert.code.lower(), "Convention Academy")
+    assert record.status == "revoked" and record.revoked_reason == "issued_in_error"
+
+
+def test_unknown_and_malformed_codes_find_nothing(db: Any) -> None:
+    for code in ("0000-0000-0000-0000-0000", "nonsense", "' OR 1=1 --"):
+        assert certificates.public_record(db, code, "Convention Academy") is None
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def test_manifest_cells_cannot_become_formulas() -> None:
+    for value in ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert certificates.spreadsheet_safe(value).startswith("'")
+    assert certificates.spreadsheet_safe("王小明") == "王小明"
+
+
+def test_export_zip_has_files_of_valid_certificates_and_a_manifest_of_all(
+    db: Any, catalogue: Catalogue
+) -> None:
+    admin = make_person(db, "Admin", Role.ADMIN)
+    people = [make_person(db, name) for name in ("=cmd|' /C calc'!A0", "محمد عبد الله", "王小明")]
+    cohort = Cohort(title="Workshop", path_id=PATH)
+    db.add(cohort)
+    db.flush()
+    issued = []
+    for person in people:
+        db.add(Enrolment(cohort_id=cohort.id, user_id=person.id))
+        complete_path(db, catalogue, person)
+        issued.append(issue(db, catalogue, person).certificate)
+    certificates.revoke(db, issued[2], admin, certificates.RevocationReason.OTHER, "test")
+    data = certificates.export_zip(
+        db,
+        certificates.of_cohort(db, cohort.id),
+        verify_url=lambda code: f"https://academy.example/verify/{code}",
+        render_pdf=lambda c: b"%PDF " + c.code.encode(),
+        credential_json=lambda c: b"{}",
+    )
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    assert "manifest.csv" in names
+    for cert in issued[:2]:
+        assert (
+            f"certificate-{cert.code}.pdf" in names and f"credentials/certificate-{cert.code}.json" in names
+        )
+    assert f"certificate-{issued[2].code}.pdf" not in names
+    text = archive.read("manifest.csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 3
+    by_code = {row["code"]: row for row in rows}
+    assert by_code[issued[0].code]["learner_name"] == "'=cmd|' /C calc'!A0"
+    assert by_code[issued[1].code]["learner_name"] == "محمد عبد الله"
+    assert by_code[issued[2].code]["status"] == "revoked" and by_code[issued[2].code]["pdf_file"] == ""
+    assert by_code[issued[1].code]["verification_url"] == f"https://academy.example/verify/{issued[1].code}"

@@ -1,0 +1,408 @@
+"""Certificates through the test client: earning, downloading, verifying, revoking, re-issuing, exporting."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from course import certificates, credentials
+from course.models import AuditEvent, Certificate, Cohort, CohortInstructor, Enrolment, Role, User
+from tests.conftest import csrf_token, login
+from tests.course.test_certificates import PATH, complete_path, make_cohort
+
+BASE = "http://localhost"
+
+
+@pytest.fixture(autouse=True)
+def key_dir(app: Any, tmp_path: Path) -> Path:
+    """Each test signs with its own key, kept out of the real instance folder."""
+    folder = tmp_path / "keys"
+    app.config["CERTIFICATE_KEY_DIR"] = str(folder)
+    return folder
+
+
+def issue(app: Any, session: Any, user: Any) -> Certificate:
+    cat = app.extensions["catalogue"]
+    return certificates.issue(session, cat, session.get(User, user.id), cat.path(PATH)).certificate
+
+
+def earn(app: Any, session: Any, user: Any, **kwargs: Any) -> None:
+    learner = session.get(User, user.id)
+    complete_path(session, app.extensions["catalogue"], learner, **kwargs)
+    session.commit()
+
+
+def claim(client: Any, path_id: str = PATH) -> Any:
+    token = csrf_token(client, "/certificates")
+    return client.post(f"/certificates/paths/{path_id}", data={"csrf_token": token})
+
+
+def claimed_code(client: Any) -> str:
+    response = claim(client)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def pdf_text(data: bytes) -> str:
+    return PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def logout(client: Any) -> None:
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def revoke(client: Any, code: str, reason: str = "academic_misconduct", note: str = "copied answers") -> Any:
+    token = csrf_token(client, f"/certificates/{code}")
+    return client.post(
+        f"/certificates/{code}/revoke", data={"csrf_token": token, "reason": reason, "note": note}
+    )
+
+
+def test_learner_earns_downloads_and_anyone_verifies(
+    client: Any, app: Any, session: Any, logged_in: Any, key_dir: Path
+) -> None:
+    user = logged_in(full_name="محمد عبد الله")
+    assert "Get your certificate" not in client.get(f"/paths/{PATH}").get_data(as_text=True)
+    assert "My certificates" in client.get("/dashboard").get_data(as_text=True)
+    earn(app, session, user, score=88.0)
+
+    # the path page and "My certificates" offer the certificate once the path is complete
+    assert "Get your certificate" in client.get(f"/paths/{PATH}").get_data(as_text=True)
+    assert "Get your certificate" in client.get("/certificates").get_data(as_text=True)
+    page = client.get(f"/certificates/paths/{PATH}").get_data(as_text=True)
+    assert "محمد عبد الله" in page  # the learner sees the name that will be printed
+
+    code = claimed_code(client)
+    detail = client.get(f"/certificates/{code}").get_data(as_text=True)
+    assert "Your certificate is ready." in detail and code in detail and "88.0%" in detail
+    assert claimed_code(client) == code  # issued once
+
+    response = client.get(f"/certificates/{code}/certificate.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "محمد عبد الله" in text and "Investigators and first responders" in text
+    assert f"{BASE}/verify/{code}" in text
+    images = PdfReader(io.BytesIO(response.data)).pages[0].images
+    assert [r.text for image in images for r in zxingcpp.read_barcodes(image.image)] == [
+        f"{BASE}/verify/{code}"
+    ]
+
+    credential = client.get(f"/certificates/{code}/credential.json")
+    assert credential.status_code == 200
+    document = json.loads(credential.data)
+    assert document["credentialSubject"]["identifier"][0]["identityHash"] == "محمد عبد الله"
+    # the signing key was made on first use, private, in the key folder
+    key_file = key_dir / credentials.KEY_FILE
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+    # anyone, logged out: the page shows name, path, date and issuer, nothing more
+    logout(client)
+    public = client.get(f"/verify/{code.lower()}")
+    html = public.get_data(as_text=True)
+    assert public.status_code == 200 and public.headers["Cache-Control"] == "no-store"
+    assert "Valid certificate" in html and "محمد عبد الله" in html
+    assert "Investigators and first responders" in html and "Convention Academy" in html
+    assert "Mar 12, 2025" in html
+    assert "88.0" not in html and "@example.org" not in html and "Ministry" not in html
+
+    api = client.post("/api/credentials/verify", data=credential.data, content_type="application/json")
+    assert api.status_code == 200
+    assert api.get_json() == {
+        "verified": True,
+        "signature": "valid",
+        "status": "valid",
+        "name": "محمد عبد الله",
+        "path": "Investigators and first responders",
+        "completed_on": "2025-03-12",
+        "issuer": "Convention Academy",
+    }
+
+
+def test_code_typed_on_the_verify_form_leads_to_its_page(
+    client: Any, app: Any, session: Any, logged_in: Any
+) -> None:
+    user = logged_in()
+    earn(app, session, user)
+    code = claimed_code(client)
+    response = client.get("/verify", query_string={"code": f" {code.lower().replace('-', ' ')} "})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/verify/{code}")
+
+
+@pytest.mark.parametrize("code", ["0000-0000-0000-0000-0000", "not-a-code", "<script>alert(1)<script>"])
+def test_unknown_codes_reveal_nothing(client: Any, code: str) -> None:
+    response = client.get(f"/verify/{code}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "No certificate found" in html
+    assert "<script>alert" not in html
+
+
+def test_verification_is_rate_limited_per_address(client: Any) -> None:
+    for _ in range(certificates.VERIFY_LIMIT):
+        assert client.get("/verify/0000-0000-0000-0000-0000").status_code == 200
+    assert client.get("/verify/0000-0000-0000-0000-0000").status_code == 429
+    other = client.get("/verify/0000-0000-0000-0000-0000", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert other.status_code == 200
+
+
+def test_cohort_instructor_revokes_and_page_and_endpoint_say_revoked(
+    client: Any, app: Any, session: Any, make_user: Any
+) -> None:
+    learner = make_user(full_name="王小明")
+    instructor = make_user(Role.INSTRUCTOR, full_name="Amina Diallo")
+    other = make_user(Role.INSTRUCTOR, full_name="Other Trainer")
+    cohort = make_cohort(session, session.get(User, learner.id), session.get(User, instructor.id), None)
+    cohort_id = cohort.id
+    session.commit()
+    earn(app, session, learner)
+    login(client, learner.email)
+    code = claimed_code(client)
+    document = client.get(f"/certificates/{code}/credential.json").data
+    assert "Trainer-led cohort" in pdf_text(client.get(f"/certificates/{code}/certificate.pdf").data)
+    assert revoke(client, code).status_code == 403  # the learner cannot revoke
+    logout(client)
+
+    login(client, other.email)  # an instructor of another cohort does not even see it
+    assert client.get(f"/certificates/{code}").status_code == 404
+    assert client.get(f"/certificates/cohorts/{cohort_id}").status_code == 403
+    logout(client)
+
+    login(client, instructor.email)
+    assert code in client.get(f"/certificates/cohorts/{cohort_id}").get_data(as_text=True)
+    refused = revoke(client, code, note="")
+    assert refused.status_code == 302
+    assert "choose a reason and write a note" in client.get(refused.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert revoke(client, code).status_code == 302
+    session.rollback()
+    cert = session.scalars(select(Certificate).where(Certificate.code == code)).one()
+    assert cert.status == "revoked" and cert.revoked_by_id == instructor.id
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "certificate_revoked")).one()
+    assert event.actor_id == instructor.id and "copied answers" in event.detail
+    logout(client)
+
+    html = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Revoked certificate" in html and "Academic misconduct" in html
+    assert "copied answers" not in html  # the note stays internal
+    body = client.post("/api/credentials/verify", data=document, content_type="application/json").get_json()
+    assert body["verified"] is False and body["signature"] == "valid" and body["status"] == "revoked"
+    assert body["reason"] == "academic_misconduct" and body["revoked_at"]
+
+    status = client.get("/certificates/status/revocation.json").get_json()
+    index = int(json.loads(document)["credentialStatus"]["statusListIndex"])
+    assert credentials.is_set(status["credentialSubject"]["encodedList"], index)
+    keys = {m["id"]: credentials.key_from_multikey(m["publicKeyMultibase"]) for m in _issuer(client)}
+    assert credentials.check_proof(status, keys) == credentials.ProofCheck.VALID
+
+    form_page = client.get("/verify/credential")
+    token = csrf_token(client, "/verify/credential")
+    assert form_page.status_code == 200
+    checked = client.post("/verify/credential", data={"csrf_token": token, "document": document.decode()})
+    assert "the certificate was revoked" in checked.get_data(as_text=True)
+
+
+def _issuer(client: Any) -> list[dict[str, Any]]:
+    profile = client.get("/certificates/issuer.json").get_json()
+    return [m for m in profile["verificationMethod"] if m["type"] == "Multikey"]
+
+
+def test_tampered_credential_fails_through_the_endpoint_and_the_form(
+    client: Any, app: Any, session: Any, logged_in: Any
+) -> None:
+    user = logged_in(full_name="Алексей Смирнов")
+    earn(app, session, user)
+    code = claimed_code(client)
+    document = json.loads(client.get(f"/certificates/{code}/credential.json").data)
+    profile_keys = {m["id"]: credentials.key_from_multikey(m["publicKeyMultibase"]) for m in _issuer(client)}
+    assert (
+        credentials.check_proof(document, profile_keys) == credentials.ProofCheck.VALID
+    )  # the published key works
+    document["credentialSubject"]["identifier"][0]["identityHash"] = "Иван Иванов"
+    body = client.post("/api/credentials/verify", json=document).get_json()
+    assert body == {"verified": False, "signature": "invalid", "status": "unknown"}
+    token = csrf_token(client, "/verify/credential")
+    upload = (io.BytesIO(json.dumps(document).encode()), "credential.json")
+    page = client.post("/verify/credential", data={"csrf_token": token, "upload": upload})
+    assert "the signature does not match" in page.get_data(as_text=True)
+    junk = client.post("/api/credentials/verify", data=b"{not json", content_type="application/json")
+    assert junk.get_json()["signature"] == "malformed"
+
+
+def test_name_correction_reissues_and_the_old_code_shows_replaced(
+    client: Any, app: Any, session: Any, logged_in: Any
+) -> None:
+    user = logged_in(full_name="Nguyen Thi Minh Khai")
+    earn(app, session, user)
+    old = claimed_code(client)
+    token = csrf_token(client, "/account")
+    client.post(
+        "/account",
+        data={
+            "csrf_token": token,
+            "full_name": "Nguyễn Thị Minh Khai",
+            "organisation": "Ministry of Justice",
+            "country": "Viet Nam",
+            "locale": "",
+        },
+    )
+    mine = client.get("/certificates").get_data(as_text=True)
+    assert "Re-issue with my current name" in mine
+    token = csrf_token(client, f"/certificates/{old}")
+    response = client.post(f"/certificates/{old}/reissue", data={"csrf_token": token})
+    assert response.status_code == 302
+    new = response.headers["Location"].rsplit("/", 1)[1]
+    assert new != old
+    assert "Nguyễn Thị Minh Khai" in pdf_text(client.get(f"/certificates/{new}/certificate.pdf").data)
+    assert client.get(f"/certificates/{old}/certificate.pdf").status_code == 404
+    again = client.post(f"/certificates/{new}/reissue", data={"csrf_token": token})
+    assert "already carries the name" in client.get(again.headers["Location"]).get_data(as_text=True)
+    logout(client)
+    html = client.get(f"/verify/{old}").get_data(as_text=True)
+    assert "Replaced certificate" in html and "Nguyen Thi Minh Khai" in html
+    assert "Valid certificate" in client.get(f"/verify/{new}").get_data(as_text=True)
+
+
+def test_claiming_too_early_or_without_csrf_changes_nothing(
+    client: Any, app: Any, session: Any, logged_in: Any
+) -> None:
+    user = logged_in()
+    earn(app, session, user, leave_out="international-cooperation")
+    page = client.get(f"/certificates/paths/{PATH}").get_data(as_text=True)
+    assert "Get your certificate" not in page and "4 of 5 modules completed" in page
+    response = claim(client)
+    assert response.status_code == 409 and "cannot have this certificate yet" in response.get_data(
+        as_text=True
+    )
+    assert client.post(f"/certificates/paths/{PATH}").status_code == 400
+    assert client.get("/certificates/paths/no-such-path").status_code == 404
+    session.rollback()
+    assert session.scalar(select(Certificate.id)) is None
+
+
+def test_attendance_rule_is_explained_to_the_learner(
+    client: Any, app: Any, session: Any, logged_in: Any
+) -> None:
+    user = logged_in()
+    make_cohort(session, session.get(User, user.id), None, 75, ("present", "absent"))
+    session.commit()
+    earn(app, session, user)
+    page = client.get(f"/certificates/paths/{PATH}").get_data(as_text=True)
+    assert "you attended 1 of 2 meetings (50%); at least 75% is needed" in page
+    assert claim(client).status_code == 409
+
+
+def test_export_from_the_instructor_page_and_the_command_line(
+    client: Any, app: Any, session: Any, make_user: Any, runner: Any, tmp_path: Path
+) -> None:
+    instructor = make_user(Role.INSTRUCTOR, full_name="Amina Diallo")
+    names = ("Nguyễn Thị Minh Khai", "Алексей Смирнов", "محمد عبد الله", "王小明", "=1+2")
+    learners = [make_user(full_name=name) for name in names]
+    cohort = Cohort(title="Workshop", path_id=PATH)
+    session.add(cohort)
+    session.flush()
+    session.add(CohortInstructor(cohort_id=cohort.id, user_id=instructor.id))
+    for learner in learners:
+        session.add(Enrolment(cohort_id=cohort.id, user_id=learner.id))
+        earn(app, session, learner)
+        issue(app, session, learner)
+    session.commit()
+    cohort_id = cohort.id
+
+    login(client, instructor.email)
+    with client.get(f"/certificates/cohorts/{cohort_id}/export.zip") as response:
+        assert response.is_streamed  # a large cohort downloads piece by piece, never hitting a timeout
+        assert response.status_code == 200 and response.mimetype == "application/zip"
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+    rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    assert sorted(r["learner_name"] for r in rows) == sorted([*names[:4], "'=1+2"])
+    for row in rows:
+        assert row["learner_name"].lstrip("'") in pdf_text(archive.read(row["pdf_file"]))
+        assert row["verification_url"] == f"{BASE}/verify/{row['code']}"
+        assert json.loads(archive.read(row["credential_file"]))["id"] == row["verification_url"]
+    logout(client)
+    login(client, make_user().email)  # a learner cannot export
+    assert client.get(f"/certificates/cohorts/{cohort_id}/export.zip").status_code == 404
+
+    out = tmp_path / "cohort.zip"
+    result = runner.invoke(
+        args=[
+            "certificates",
+            "export",
+            "--cohort",
+            str(cohort_id),
+            "--out",
+            str(out),
+            "--base-url",
+            "https://academy.example.org",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "5 certificate(s)" in result.output
+    archive = zipfile.ZipFile(out)
+    rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    first = rows[0]
+    assert first["verification_url"] == f"https://academy.example.org/verify/{first['code']}"
+    assert first["verification_url"] in pdf_text(archive.read(first["pdf_file"]))
+    missing = runner.invoke(args=["certificates", "export", "--cohort", "99999", "--out", str(out)])
+    assert missing.exit_code != 0 and "no cohort 99999" in missing.output
+    no_base = runner.invoke(args=["certificates", "export", "--cohort", str(cohort_id), "--out", str(out)])
+    assert no_base.exit_code != 0 and "ACADEMY_PUBLIC_URL" in no_base.output
+
+
+def test_admin_finds_and_revokes_any_certificate(client: Any, app: Any, session: Any, make_user: Any) -> None:
+    learner = make_user(full_name="Алексей Смирнов")
+    earn(app, session, learner)
+    cert = issue(app, session, learner)
+    code = cert.code
+    session.commit()
+    admin = make_user(Role.ADMIN)
+    login(client, admin.email)
+    listing = client.get("/certificates/all", query_string={"q": "Смирнов"}).get_data(as_text=True)
+    assert code in listing
+    assert code in client.get("/certificates/all", query_string={"q": code.lower()}).get_data(as_text=True)
+    assert (
+        revoke(client, code, reason="identity_not_confirmed", note="documents did not match").status_code
+        == 302
+    )
+    logout(client)
+    assert "Identity not confirmed" in client.get(f"/verify/{code}").get_data(as_text=True)
+    login(client, learner.email)
+    assert client.get("/certificates/all").status_code == 403
+    assert "Revoked" in client.get("/certificates").get_data(as_text=True)
+    assert client.get(f"/certificates/{code}/certificate.pdf").status_code == 404
+
+
+def test_certificate_pages_need_login_and_hide_other_peoples_certificates(
+    client: Any, app: Any, session: Any, make_user: Any
+) -> None:
+    for path in (
+        "/certificates",
+        f"/certificates/paths/{PATH}",
+        "/certificates/XXXX",
+        "/certificates/cohorts/1",
+    ):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login?next=" in response.headers["Location"], path
+    owner = make_user()
+    earn(app, session, owner)
+    code = issue(app, session, owner).code
+    session.commit()
+    login(client, make_user().email)
+    for path in (
+        f"/certificates/{code}",
+        f"/certificates/{code}/certificate.pdf",
+        f"/certificates/{code}/credential.json",
+    ):
+        assert client.get(path).status_code == 404, path

@@ -1,0 +1,95 @@
+"""Languages: which one a request uses, the fixed words of rendered content, and locale-aware numbers.
+
+A request's language is, in order: the learner's profile (`User.locale`), the
+`locale` cookie set by the language switcher, the browser's Accept-Language,
+then English. Only the languages in the `LANGUAGES` setting are offered; a
+language whose catalogue is ready but not yet translated (Chinese, Russian) is
+turned on by adding it there.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import parse_pattern
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import force_locale, format_decimal, get_locale, gettext
+from flask_login import current_user
+
+from course.content import BoxLabels
+
+LANGUAGES = ("en", "fr", "es", "ar")
+LANGUAGE_NAMES = {  # each language in its own words, as a learner looks for it
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "ar": "العربية",
+    "zh": "中文",
+    "ru": "Русский",
+}
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+COOKIE = "locale"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def offered() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name) of every offered language, for the switcher and the profile form."""
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in offered()]
+
+
+def select_locale() -> str | None:
+    """The request's language: profile, then the switcher's cookie, then Accept-Language."""
+    if not has_request_context():
+        return None  # the default (English), unless force_locale says otherwise
+    languages = offered()
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    chosen = request.cookies.get(COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def text_direction(locale: str) -> str:
+    return "rtl" if locale.partition("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+def box_labels(app: Flask) -> dict[str, BoxLabels]:
+    """The words around rendered content (box titles, true/false), in every language with a catalogue."""
+    labels = {}
+    with app.app_context():
+        for code in {*LANGUAGE_NAMES, *app.config["LANGUAGES"]}:
+            with force_locale(code):
+                labels[code] = BoxLabels(
+                    scenario=gettext("Scenario"),
+                    answer=gettext("Show a suggested answer"),
+                    note=gettext("Note"),
+                    warning=gettext("Take care"),
+                    summary=gettext("In brief"),
+                    true=gettext("True"),
+                    false=gettext("False"),
+                    # TRANSLATORS: a box title in a lesson, e.g. "Scenario: A ransomware attack on a hospital"
+                    titled=gettext("%(label)s: %(title)s"),
+                )
+    return labels
+
+
+def number(value: Any) -> str:
+    """A number written the local way: 1,234.5 in English, 1 234,5 in French."""
+    return "" if value is None else format_decimal(value)
+
+
+def percent(value: Any) -> str:
+    """A 0–100 figure written the local way: 50%, or a score with one decimal, 85.5% (85,5 % in French)."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    pattern = parse_pattern(locale.percent_formats[None].pattern)
+    decimals = 0 if isinstance(value, int) else 1
+    pattern.frac_prec = (decimals, decimals)
+    return pattern.apply(Decimal(str(round(float(value), decimals))) / 100, locale)

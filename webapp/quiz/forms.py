@@ -1,0 +1,81 @@
+"""The quiz form, built from the attempt: one field per question shown, options in the order shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, SelectMultipleField, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from course.attempts import AttemptView
+from course.quiz import Question
+
+
+class SingleAnswerField(RadioField):
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None:
+            raise ValidationError(str(_l("Choose an answer.")))
+        super().pre_validate(form)
+
+
+class MultipleAnswerField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.data:
+            raise ValidationError(str(_l("Tick at least one answer.")))
+        super().pre_validate(form)
+
+
+class StartQuizForm(FlaskForm):
+    pass
+
+
+def field_name(position: int) -> str:
+    return f"q{position}"
+
+
+def build_quiz_form(view: AttemptView, formdata: Any = None) -> tuple[FlaskForm, list[tuple[str, Question]]]:
+    """A form class made for this attempt, and (field name, question) in the order shown."""
+
+    class QuizForm(FlaskForm):
+        pass
+
+    fields: list[tuple[str, Question]] = []
+    for position, (question, options) in enumerate(view.questions, start=1):
+        choices = [SelectChoice(o.id, o.text) for o in options]
+        name = field_name(position)
+        if question.kind.multiple_answers:
+            field = MultipleAnswerField(question.prompt, choices=choices)
+        else:
+            field = SingleAnswerField(question.prompt, choices=choices)
+        setattr(QuizForm, name, field)
+        fields.append((name, question))
+    return QuizForm(formdata=formdata) if formdata is not None else QuizForm(), fields
+
+
+def forged_fields(form: FlaskForm, fields: list[tuple[str, Question]], formdata: Any) -> list[str]:
+    """Names of submitted answer fields, or option values, that the attempt never showed."""
+    known = {name: {choice.value for choice in getattr(form, name).choices} for name, _question in fields}
+    problems = []
+    for key in formdata:
+        if key == "csrf_token" or key == "submit":
+            continue
+        if key not in known:
+            problems.append(key)
+            continue
+        if any(value not in known[key] for value in formdata.getlist(key)):
+            problems.append(key)
+    return problems
+
+
+def answers_from(form: FlaskForm, fields: list[tuple[str, Question]]) -> dict[str, list[str]]:
+    answers: dict[str, list[str]] = {}
+    for name, question in fields:
+        data = getattr(form, name).data
+        if data:
+            answers[question.id] = list(data) if isinstance(data, list) else [data]
+    return answers
