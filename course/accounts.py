@@ -96,17 +96,47 @@ def register(
     password: str,
     role: Role = Role.LEARNER,
 ) -> User:
-    """Create an account. Raises EmailTaken if the email is already registered."""
+    """Create an account. Raises EmailTaken if the email is already registered.
+
+    For accounts made on someone's authority (`flask users create`, the demo loader),
+    whose address counts as confirmed. People who sign themselves up go through
+    course/self_service.py, which leaves the address unconfirmed until they prove it.
+    """
     email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTaken(email)
-    user = User(
+    return add_account(
+        session,
         email=email,
+        full_name=full_name,
+        organisation=organisation,
+        country=country,
+        password_hash=hash_password(password),
+        role=role,
+        confirmed_at=utcnow(),
+    )
+
+
+def add_account(
+    session: Session,
+    *,
+    email: str,
+    full_name: str,
+    organisation: str,
+    country: str,
+    password_hash: str,
+    role: Role = Role.LEARNER,
+    confirmed_at: datetime | None = None,
+) -> User:
+    """Insert an account (the email must be free: the unique constraint says otherwise)."""
+    user = User(
+        email=normalise_email(email),
         full_name=normalise_name(full_name),
         organisation=organisation.strip(),
         country=country.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=role.value,
+        email_confirmed_at=confirmed_at,
     )
     session.add(user)
     session.flush()
@@ -117,6 +147,7 @@ class LoginOutcome(enum.Enum):
     OK = "ok"
     INVALID = "invalid"  # unknown email, wrong password or deactivated: one answer for all
     THROTTLED = "throttled"
+    UNCONFIRMED = "unconfirmed"  # the right password, but the email address is not confirmed yet
 
 
 @dataclass(frozen=True)
@@ -126,7 +157,10 @@ class LoginResult:
 
 
 def authenticate(session: Session, email: str, password: str, address: str) -> LoginResult:
-    """Check credentials under the login throttles; record failures."""
+    """Check credentials under the login throttles; record failures.
+
+    Only someone who knows the password learns that the address is not confirmed yet.
+    """
     email = normalise_email(email)
     account_key = f"login:account:{email}"
     address_key = f"login:address:{address}"
@@ -144,6 +178,8 @@ def authenticate(session: Session, email: str, password: str, address: str) -> L
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     throttle.clear(session, account_key)
+    if user.email_confirmed_at is None:
+        return LoginResult(LoginOutcome.UNCONFIRMED, user)
     user.last_login_at = utcnow()
     return LoginResult(LoginOutcome.OK, user)
 
@@ -232,6 +268,7 @@ def personal_data(session: Session, user: User) -> dict[str, Any]:
             "role": user.role,
             "locale": user.locale,
             "created_at": iso(user.created_at),
+            "email_confirmed_at": iso(user.email_confirmed_at),
             "last_login_at": iso(user.last_login_at),
         },
         "lesson_completions": [

@@ -85,6 +85,8 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(10), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # None until the owner proves the address (a mailed link); accounts made by an admin count as proven.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     completions: Mapped[list[LessonCompletion]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -282,7 +284,7 @@ class Attendance(Base):
 
 
 class PasswordToken(Base):
-    """A one-time link to set a password (accounts created from a roster; password reset).
+    """A one-time link: set a password (roster accounts), reset a password, confirm an email address.
 
     Only a hash of the token is stored; the link itself is shown once.
     """
@@ -292,7 +294,7 @@ class PasswordToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    purpose: Mapped[str] = mapped_column(String(20), default="set")  # set, reset
+    purpose: Mapped[str] = mapped_column(String(20), default="set")  # set, reset, confirm
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

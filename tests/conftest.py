@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -33,27 +37,32 @@ CONTENT = PROJECT / "content"
 PASSWORD = "violet-harbour-lantern-93"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def empty_database(folder: Path) -> Iterator[str]:
+    """The URL of an empty database of its own: a SQLite file in `folder`, or a throwaway
+    schema on TEST_DATABASE_URL (PostgreSQL), dropped afterwards."""
     pg = os.environ.get("TEST_DATABASE_URL")
     if not pg:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-        _migrate(url)
-        yield url
+        yield f"sqlite:///{folder / 'test.db'}"
         return
     schema = f"test_{uuid.uuid4().hex[:10]}"
     admin = make_engine(pg)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in pg else "?"
-    url = f"{pg}{sep}options=-csearch_path%3D{schema}"
-    _migrate(url)
     try:
-        yield url
+        yield f"{pg}{sep}options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with empty_database(tmp_path_factory.mktemp("db")) as url:
+        _migrate(url)
+        yield url
 
 
 def _migrate(url: str) -> None:
@@ -84,6 +93,7 @@ def config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8192,
         "CERTIFICATE_KEY_DIR": str(tmp_path),  # never the developer's own signing key
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),  # each test reads its own mail
     }
 
 
@@ -151,6 +161,111 @@ def csrf_token(client: Any, path: str) -> str:
     match = CSRF.search(html)
     assert match, f"no CSRF token on {path}"
     return match.group(1) or match.group(2)
+
+
+class SmtpInbox:
+    """What a real SMTP server (aiosmtpd, on a loopback port) received: envelopes and messages."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+        self.port = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+    def messages(self) -> list[EmailMessage]:
+        return [
+            message_from_bytes(e.original_content, policy=policy.default)  # type: ignore[misc]
+            for e in self.envelopes
+        ]
+
+
+SMTP_LOGIN = ("academy", "mail-server-secret")
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpInbox]:
+    """A real SMTP server on 127.0.0.1 that accepts the login SMTP_LOGIN (or none), without TLS."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from tests.system.server import free_port
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        good = isinstance(data, LoginPassword) and (data.login, data.password) == tuple(
+            part.encode() for part in SMTP_LOGIN
+        )
+        return AuthResult(success=good, handled=False)  # False: the server answers 535
+
+    inbox = SmtpInbox()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=authenticator,
+        auth_require_tls=False,
+        enable_SMTPUTF8=True,
+    )
+    controller.start()
+    inbox.port = controller.port
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def finished(response: Any) -> Any:
+    """Read the response whole and close it, as a browser and a WSGI server do.
+
+    The test client leaves a response open until it is closed, and the app delivers
+    mail only once the response is closed (response.call_on_close).
+    """
+    response.get_data()
+    response.close()
+    return response
+
+
+def outbox(app: Any) -> list[EmailMessage]:
+    """The mails the app has delivered to its outbox folder, oldest first."""
+    return outbox_folder(Path(app.config["MAIL_OUTBOX_DIR"]))
+
+
+def outbox_folder(folder: Path) -> list[EmailMessage]:
+    return [
+        message_from_bytes(path.read_bytes(), policy=policy.default)  # type: ignore[misc]
+        for path in sorted(folder.glob("*.eml"))
+    ]
+
+
+def wait_for_link(folder: Path, to: str, path_start: str, timeout: float = 15) -> str:
+    """The link path in the newest mail to `to` that has one, once a server has written it to `folder`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sent = [m for m in outbox_folder(folder) if m["To"] == to and path_start in mail_text(m)]
+        if sent:
+            return mail_link(sent[-1], path_start)
+        assert time.monotonic() < deadline, f"no mail to {to} with a {path_start} link in {folder}"
+        time.sleep(0.1)
+
+
+def mail_text(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def mail_link(message: EmailMessage, path_start: str) -> str:
+    """The path of the first link in the mail whose path starts with `path_start` (e.g. "/email/confirm/")."""
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path_start) + r"\S*)", mail_text(message))
+    assert match, f"no {path_start} link in: {mail_text(message)}"
+    return match.group(1)
+
+
+def confirm_by_mail(client: Any, app: Any, email: str) -> Any:
+    """Follow the newest confirmation link mailed to `email`: open it, press the button."""
+    sent = [m for m in outbox(app) if m["To"] == email and "/email/confirm/" in mail_text(m)]
+    assert sent, f"no confirmation mail to {email}"
+    path = mail_link(sent[-1], "/email/confirm/")
+    return finished(client.post(path, data={"csrf_token": csrf_token(client, path)}))
 
 
 def login(client: Any, email: str, password: str = PASSWORD) -> Any:

@@ -80,9 +80,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_headers(app)
     _register_template_helpers(app)
 
-    from webapp import cli
+    from webapp import cli, mail
     from webapp.i18n import commands as i18n_commands
 
+    mail.init_app(app)  # MAIL_* settings: an outbox folder on a laptop, SMTP in production
     cli.init_app(app)
     i18n_commands.init_app(app)
     return app

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from course.db import make_engine
-from tests.conftest import empty_tables
+from tests.conftest import empty_tables, wait_for_link
 from tests.system.server import gunicorn
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -49,12 +49,25 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def live_server(database_url: str) -> Iterator[str]:
+def live_outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the live server writes its mail (MAIL_BACKEND outbox)."""
+    return tmp_path_factory.mktemp("outbox")
+
+
+@pytest.fixture(scope="module")
+def live_server(database_url: str, live_outbox: Path) -> Iterator[str]:
     engine = make_engine(database_url)
     empty_tables(engine)
     engine.dispose()
-    with gunicorn(database_url, workers=2) as base:
+    with gunicorn(database_url, workers=2, extra_env={"ACADEMY_MAIL_OUTBOX_DIR": str(live_outbox)}) as base:
         yield base
+
+
+def confirm_in_browser(page: Any, base: str, outbox: Path, email: str) -> None:
+    """After registering: the "check your email" page, then the mailed link and its button."""
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    page.goto(base + wait_for_link(outbox, email, "/email/confirm/"))
+    page.get_by_role("button", name="Confirm my address").click()
 
 
 @pytest.fixture

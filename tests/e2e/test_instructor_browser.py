@@ -5,6 +5,7 @@ Create a cohort, a learner joins on a phone, the grid shows progress, a live que
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from course import accounts
 from course.db import make_engine, make_sessionmaker
 from course.models import Role
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, screenshot
+from tests.e2e.conftest import assert_accessible, confirm_in_browser, screenshot
 
 pytestmark = pytest.mark.e2e
 MODULE_TITLE = "Electronic evidence handling"
@@ -44,7 +45,9 @@ def log_in(page: Any, base: str, email: str) -> None:
     page.wait_for_url("**/dashboard")
 
 
-def test_instructor_journey_in_the_browser(chromium: Any, live_server: str, database_url: str) -> None:
+def test_instructor_journey_in_the_browser(
+    chromium: Any, live_server: str, live_outbox: Path, database_url: str
+) -> None:
     make_instructor(database_url)
     trainer = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     learner = chromium.new_context(viewport={"width": 360, "height": 780}, is_mobile=True).new_page()
@@ -73,6 +76,7 @@ def test_instructor_journey_in_the_browser(chromium: Any, live_server: str, data
     learner.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
     learner.get_by_label("Password again").fill(PASSWORD)
     learner.get_by_role("button", name="Create account").click()
+    confirm_in_browser(learner, live_server, live_outbox, "okello@example.org")
     learner.goto(f"{live_server}/cohorts/join")
     learner.get_by_label("Join code").fill("wrong-code")
     learner.get_by_role("button", name="Join").click()

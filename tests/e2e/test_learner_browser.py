@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from course.content import load_catalogue
 from course.db import make_engine, make_sessionmaker
 from course.models import QuizAttempt, utcnow
 from tests.conftest import CONTENT, PASSWORD
-from tests.e2e.conftest import assert_accessible, screenshot
+from tests.e2e.conftest import assert_accessible, confirm_in_browser, screenshot
 
 pytestmark = pytest.mark.e2e
 CATALOGUE = load_catalogue(CONTENT)
@@ -49,7 +50,9 @@ def finish_other_modules(database_url: str, email: str) -> None:
     engine.dispose()
 
 
-def test_learner_journey_in_the_browser(page: Any, live_server: str, database_url: str) -> None:
+def test_learner_journey_in_the_browser(
+    page: Any, live_server: str, live_outbox: Path, database_url: str
+) -> None:
     page.goto(live_server + "/")
     assert page.get_by_role(
         "heading", name="Learn to apply the UN Convention against Cybercrime"
@@ -67,6 +70,8 @@ def test_learner_journey_in_the_browser(page: Any, live_server: str, database_ur
     page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    assert_accessible(page, "check your email")
+    confirm_in_browser(page, live_server, live_outbox, "nguyen@example.org")
     assert page.get_by_text("Welcome, Nguyễn Thị Minh Khai").is_visible()
     finish_other_modules(database_url, "nguyen@example.org")
     assert_accessible(page, "dashboard (new)")

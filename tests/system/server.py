@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,8 +35,13 @@ def gunicorn(database_url: str, workers: int = 4, extra_env: dict[str, str] | No
 def gunicorn_process(
     database_url: str, workers: int = 4, extra_env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Like `gunicorn`, also giving the master process (benchmarks read its workers' memory)."""
+    """Like `gunicorn`, also giving the master process (benchmarks read its workers' memory).
+
+    Mail goes to a fresh temporary outbox unless `extra_env` names one (ACADEMY_MAIL_OUTBOX_DIR),
+    never to the developer's instance/outbox.
+    """
     port = free_port()
+    outbox = tempfile.mkdtemp(prefix="academy-outbox-")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -46,6 +52,7 @@ def gunicorn_process(
         "ACADEMY_BIND": f"127.0.0.1:{port}",
         "ACADEMY_ACCESS_LOG": "/dev/null",
         "ACADEMY_LOG_LEVEL": "warning",
+        "ACADEMY_MAIL_OUTBOX_DIR": outbox,
         **(extra_env or {}),
     }
     # The server's log goes to a file: a pipe nobody reads would fill up and block the workers.
@@ -81,5 +88,6 @@ def gunicorn_process(
             process.kill()
             process.wait()
         log.close()
+        shutil.rmtree(outbox, ignore_errors=True)
         if os.environ.get("ACADEMY_KEEP_SERVER_LOG") is None:
             Path(log.name).unlink(missing_ok=True)

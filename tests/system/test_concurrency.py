@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from course.content import load_catalogue
 from course.db import make_engine, make_sessionmaker
 from course.models import LessonCompletion, QuizAttempt, User
-from tests.conftest import CONTENT, PASSWORD, empty_tables
+from tests.conftest import CONTENT, PASSWORD, empty_tables, wait_for_link
 from tests.system.server import gunicorn
 
 LEARNERS = 50
@@ -27,7 +28,7 @@ def token(http: requests.Session, url: str) -> str:
     return TOKEN.search(page.text).group(1)
 
 
-def learner_journey(base: str, index: int) -> dict[str, Any]:
+def learner_journey(base: str, outbox: Path, index: int) -> dict[str, Any]:
     http = requests.Session()
     email = f"learner{index:03d}@example.org"
     response = http.post(
@@ -44,7 +45,12 @@ def learner_journey(base: str, index: int) -> dict[str, Any]:
         allow_redirects=False,
         timeout=30,
     )
-    assert response.status_code == 302, response.text[-500:]
+    assert response.status_code == 200 and "Check your email" in response.text, response.text[-500:]
+    confirm_url = base + wait_for_link(outbox, email, "/email/confirm/", timeout=60)
+    confirmed = http.post(
+        confirm_url, data={"csrf_token": token(http, confirm_url)}, allow_redirects=False, timeout=30
+    )
+    assert confirmed.status_code == 302, confirmed.text[-500:]
     for lesson_id in LESSONS:
         url = f"{base}/modules/{MODULE.id}/lessons/{lesson_id}"
         csrf = token(http, url)
@@ -75,11 +81,12 @@ def learner_journey(base: str, index: int) -> dict[str, Any]:
     return {"email": email, "score": float(score)}
 
 
-def test_fifty_learners_in_parallel_store_everything_exactly_once(database_url: str) -> None:
+def test_fifty_learners_in_parallel_store_everything_exactly_once(database_url: str, tmp_path: Path) -> None:
     engine = make_engine(database_url)
     empty_tables(engine)
-    with gunicorn(database_url, workers=4) as base, ThreadPoolExecutor(LEARNERS) as pool:
-        results = list(pool.map(lambda i: learner_journey(base, i), range(LEARNERS)))
+    outbox = {"ACADEMY_MAIL_OUTBOX_DIR": str(tmp_path)}
+    with gunicorn(database_url, workers=4, extra_env=outbox) as base, ThreadPoolExecutor(LEARNERS) as pool:
+        results = list(pool.map(lambda i: learner_journey(base, tmp_path, i), range(LEARNERS)))
     with make_sessionmaker(engine)() as session:
         assert session.scalar(select(func.count()).select_from(User)) == LEARNERS
         assert session.scalar(select(func.count()).select_from(LessonCompletion)) == LEARNERS * len(LESSONS)

@@ -66,6 +66,7 @@ def build(app: Any) -> World:
                 country="Kenya",
                 password_hash=_password_hash(),
                 role=role.value,
+                email_confirmed_at=utcnow(),
             )
             s.add(users[persona])
         s.flush()

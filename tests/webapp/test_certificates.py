@@ -331,6 +331,9 @@ def test_export_from_the_instructor_page_and_the_command_line(
         assert row["learner_name"].lstrip("'") in pdf_text(archive.read(row["pdf_file"]))
         assert row["verification_url"] == f"{BASE}/verify/{row['code']}"
         assert json.loads(archive.read(row["credential_file"]))["id"] == row["verification_url"]
+        # drawn in a batch, one after the other, each PDF is exactly the one downloaded on its own
+        alone = client.get(f"/certificates/{row['code']}/certificate.pdf").data
+        assert archive.read(row["pdf_file"]) == alone
     logout(client)
     login(client, make_user().email)  # a learner cannot export
     assert client.get(f"/certificates/cohorts/{cohort_id}/export.zip").status_code == 404

@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from course.models import LessonCompletion, QuizAttempt
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, confirm_by_mail, csrf_token, finished
 
 MODULE = "human-rights-safeguards"
 
 
 def register(client: Any, email: str = "official@example.org", name: str = "Алексей Смирнов") -> Any:
     token = csrf_token(client, "/register")
-    return client.post(
+    response = client.post(
         "/register",
         data={
             "email": email,
@@ -28,6 +28,7 @@ def register(client: Any, email: str = "official@example.org", name: str = "Ал
             "csrf_token": token,
         },
     )
+    return finished(response)
 
 
 def complete_all_lessons(client: Any, module: Any) -> None:
@@ -90,9 +91,12 @@ def answers_for(app: Any, session: Any, attempt_id: int, right: bool) -> dict[st
 def test_the_whole_learner_journey(client: Any, app: Any, session: Any) -> None:
     module = app.extensions["catalogue"].module(MODULE)
 
-    # register (name in Cyrillic, kept exactly), then land on the dashboard
+    # register (name in Cyrillic, kept exactly), confirm the address from the mail, land on the dashboard
     response = register(client)
-    assert response.status_code == 302
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302  # not before the address is confirmed
+    response = confirm_by_mail(client, app, "official@example.org")
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "Алексей Смирнов" in client.get("/account").get_data(as_text=True)
     assert "Resume: Module 1, Lesson 1" in dashboard

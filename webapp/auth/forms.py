@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from course.accounts import MAX_PASSWORD_LENGTH, PasswordProblem, password_problem
@@ -53,6 +61,23 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     pass
+
+
+class ConfirmEmailForm(FlaskForm):
+    """Only the CSRF token: confirming takes a press of the button, never a mere GET of the link."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, twice, under the registration rules; the account's email and name are the context."""
+
+    email = HiddenField()  # never rendered: filled in from the account
+    full_name = HiddenField()
+    password = RegisterForm.password
+    confirm = RegisterForm.confirm
 
 
 class DeleteAccountForm(FlaskForm):

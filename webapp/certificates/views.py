@@ -418,10 +418,10 @@ def export_command(cohort_id: int, out: str, base_url: str | None) -> None:
     except documents.NoBaseURL as exc:
         raise click.ClickException(str(exc)) from None
     # Babel and url_for need a request: the certificates are drawn as for a visit to the public address.
-    with current_app.test_request_context("/", base_url=base):
-        data = b"".join(_export_zip_stream(group, base))
-    with open(out, "wb") as handle:
-        handle.write(data)
+    # The ZIP goes to the file piece by piece, as it is drawn: a large cohort never sits in memory.
+    with current_app.test_request_context("/", base_url=base), open(out, "wb") as handle:
+        for chunk in _export_zip_stream(group, base):
+            handle.write(chunk)
     count = len(certificates.of_cohort(db.session, group.id))
     click.echo(f"Wrote {out}: {count} certificate(s) of cohort {group.id} ({group.title}).")
 

@@ -1,0 +1,109 @@
+"""Mail from the web app: rendered in the recipient's language, delivered after the response has gone.
+
+A view calls `send(...)`: the text is rendered at once from a plain-text template
+(in the recipient's language: their profile's, else the request's), and the
+message waits in the request. Only when the request ends well (status below
+400, the database commit done) is it delivered, and then only once the response
+has been sent (`response.call_on_close`): the time a page takes never tells
+whether a mail went out, and a slow or broken mail server never slows or breaks
+a page. A failed delivery is logged, never shown.
+
+Links in mails start with the PUBLIC_URL setting; without it (a laptop) they
+start with the request's host. The SMTP backend requires PUBLIC_URL, so that a
+forged Host header can never put somebody else's site into a reset link.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g, render_template, request, url_for
+from flask.signals import request_finished
+from flask_babel import force_locale
+from werkzeug.wrappers import Response
+
+from course import mail
+from webapp.i18n import offered
+
+log = logging.getLogger("webapp.mail")
+
+DEFAULTS: dict[str, Any] = {
+    "MAIL_BACKEND": mail.OUTBOX,  # or "smtp"
+    "MAIL_OUTBOX_DIR": None,  # default: instance/outbox
+    "MAIL_FROM": "Convention Academy <no-reply@localhost>",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": None,  # default: 465 with MAIL_SSL, else 587
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_STARTTLS": True,
+    "MAIL_SSL": False,
+    "MAIL_TIMEOUT": 10,
+    "PUBLIC_URL": None,
+}
+
+
+def init_app(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    backend = mail.backend_from_settings(app.config, default_outbox=Path(app.instance_path) / "outbox")
+    if isinstance(backend, mail.SmtpBackend) and not app.config.get("PUBLIC_URL"):
+        raise mail.MailSettingsError(
+            "MAIL_BACKEND is smtp but PUBLIC_URL is not set: links in mails must not come from a "
+            "request's Host header (set ACADEMY_PUBLIC_URL=https://your.address)"
+        )
+    app.extensions["mail"] = backend
+    if isinstance(backend, mail.OutboxBackend):
+        app.logger  # noqa: B018  (creates Flask's console handler, which this logger's lines reach)
+        log.setLevel(logging.INFO)  # `make run` shows each mail and its link
+    request_finished.connect(_deliver_after_response, app)
+
+
+def recipient_locale(user: Any) -> str:
+    """The recipient's language: their profile's if it is offered, else the request's."""
+    from webapp import current_locale_code
+
+    return user.locale if user.locale in offered() else current_locale_code()
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for a mail (PUBLIC_URL, else the request's host)."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return str(base).rstrip("/") + url_for(endpoint, **values)
+
+
+def send(user: Any, subject: Any, template: str, link: str | None = None, **context: Any) -> None:
+    """Render a mail to `user` in their language now; deliver it after the response (if all went well)."""
+    language = recipient_locale(user)
+    with force_locale(language):
+        text = str(subject)
+        body = render_template(template, user=user, link=link, **context)
+    message = mail.compose(
+        sender=current_app.config["MAIL_FROM"], to=user.email, subject=text, body=body, language=language
+    )
+    g.setdefault("outgoing_mail", []).append((message, link))
+
+
+def _deliver_after_response(app: Flask, response: Response, **_extra: Any) -> None:
+    outgoing = g.pop("outgoing_mail", None)
+    if not outgoing or response.status_code >= 400:
+        return  # a refused or failed request (its changes rolled back) sends nothing
+    response.call_on_close(partial(deliver, app.extensions["mail"], outgoing))
+
+
+def deliver(backend: mail.Backend, outgoing: list[tuple[EmailMessage, str | None]]) -> None:
+    """Deliver each message; log a failure (with its recipient) and go on with the next."""
+    for message, link in outgoing:
+        try:
+            where = backend.deliver(message)
+        except Exception:
+            log.exception("mail to %s not delivered: %s", message["To"], message["Subject"])
+            continue
+        if isinstance(backend, mail.OutboxBackend):
+            # A laptop: show the link, so whoever runs `make run` can follow it. Never for real mail.
+            log.info(
+                "mail to %s: %s%s (%s)", message["To"], message["Subject"], f" {link}" if link else "", where
+            )
