@@ -159,7 +159,9 @@ def wrk(url: str, cookie: str | None) -> dict[str, float]:
     if shutil.which("wrk"):
         cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url]
         if cookie:
-            cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+            # The browser that logged in: the session is bound to its user agent (flask-login's
+            # session protection), and a different one would make every response rewrite the cookie.
+            cmd[1:1] = ["-H", f"Cookie: {cookie}", "-H", f"User-Agent: {requests.utils.default_user_agent()}"]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
         def ms(label: str) -> float:
