@@ -24,8 +24,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from course import throttle
@@ -209,7 +210,12 @@ def is_enrolled(session: Session, cohort_id: int, user_id: int) -> bool:
 
 
 def has_enrolments(session: Session, user_id: int) -> bool:
-    return session.scalar(select(Enrolment.id).where(Enrolment.user_id == user_id).limit(1)) is not None
+    return bool(session.scalar(select(enrolled_anywhere(user_id))))
+
+
+def enrolled_anywhere(user_id: Any) -> Any:
+    """An SQL expression: is this user (an id, or a column) a learner in any cohort?"""
+    return exists().where(Enrolment.user_id == user_id).label("enrolled")
 
 
 @dataclass(frozen=True)

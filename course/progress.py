@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from course.content import Catalogue, LearningPath, Lesson, Module
@@ -144,15 +144,18 @@ def load_facts(session: Session, user_id: int, module_ids: Iterable[str] | None 
     return LearnerFacts({k: frozenset(v) for k, v in done.items()}, last, stats)
 
 
+_COMPLETIONS = LessonCompletion.__table__.c
+# Built once: this query runs on every lesson page, so it skips building the statement
+# and the ORM layer (a Core statement on the session's own connection and transaction).
+_COMPLETED_IN_MODULE = select(_COMPLETIONS.lesson_id).where(
+    _COMPLETIONS.user_id == bindparam("user_id"), _COMPLETIONS.module_id == bindparam("module_id")
+)
+
+
 def completed_lessons(session: Session, user_id: int, module_id: str) -> frozenset[str]:
     """The lessons of one module the learner has completed (one small query)."""
-    return frozenset(
-        session.scalars(
-            select(LessonCompletion.lesson_id).where(
-                LessonCompletion.user_id == user_id, LessonCompletion.module_id == module_id
-            )
-        )
-    )
+    rows = session.connection().execute(_COMPLETED_IN_MODULE, {"user_id": user_id, "module_id": module_id})
+    return frozenset(rows.scalars())
 
 
 def module_progress(module: Module, facts: LearnerFacts) -> ModuleProgress:

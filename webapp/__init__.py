@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from course.content import Catalogue, ContentError, load_catalogue
+from webapp import layout
 from webapp.extensions import babel, csrf, db, login_manager
 from webapp.i18n import LANGUAGES, RTL_LANGUAGES, box_labels, select_locale
 
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_errors(app)
     _register_headers(app)
     _register_template_helpers(app)
+    layout.init_app(app)
 
     from webapp import cli, mail
     from webapp.i18n import commands as i18n_commands
@@ -148,13 +150,24 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
 
+    from sqlalchemy import bindparam, select
+
+    from course.cohorts import enrolled_anywhere
+
+    # Every signed-in request runs this: the statement is built once. It also reads
+    # whether the user is enrolled in a cohort, which the menu needs on every page.
+    user_with_enrolment = select(User, enrolled_anywhere(User.id)).where(User.id == bindparam("user_id"))
+
     @login_manager.user_loader
     def load_user(user_key: str) -> User | None:
         user_id, _, version = user_key.partition(".")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.is_active or user.session_version != int(version):
+        row = db.session.execute(user_with_enrolment, {"user_id": int(user_id)}).first()
+        if row is None:
+            return None
+        user, g.user_enrolled = row
+        if not user.is_active or user.session_version != int(version):
             return None
         return user
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
@@ -56,8 +56,11 @@ def cohort_nav() -> str | None:
         return None
     if current_user.is_instructor:
         return "instructor"
+    enrolled = g.get("user_enrolled")  # read with the user at login (webapp/__init__.py load_user)
     try:
-        return "member" if cohorts.has_enrolments(db.session, current_user.id) else "join"
+        if enrolled is None:
+            enrolled = cohorts.has_enrolments(db.session, current_user.id)
+        return "member" if enrolled else "join"
     except DBAPIError:  # the error page for a database outage must still render
         return None
 

@@ -11,6 +11,7 @@ from course import convention, progress
 from course.content import Lesson, Module
 from webapp import catalogue
 from webapp.extensions import db
+from webapp.layout import render_page
 from webapp.learn.forms import CompleteLessonForm
 
 bp = Blueprint("learn", __name__, template_folder="templates")
@@ -72,14 +73,14 @@ def lesson(module_id: str, lesson_id: str) -> str:
     done = False
     if current_user.is_authenticated:
         done = current.id in progress.completed_lessons(db.session, current_user.id, mod.id)
-    return render_template(
+    return render_page(
         "learn/lesson.html",
+        (mod.id, current.id, done),
         module=mod,
         lesson=current,
         previous=previous,
         following=following,
         done=done,
-        form=CompleteLessonForm(),
     )
 
 
