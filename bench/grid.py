@@ -56,6 +56,7 @@ def seed_cohort(
                     "is_active": True,
                     "session_version": 1,
                     "created_at": now,
+                    "email_confirmed_at": now,
                 }
                 for n in range(learners)
             ],

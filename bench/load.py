@@ -64,6 +64,7 @@ def seed(url: str) -> None:
                     "is_active": True,
                     "session_version": 1,
                     "created_at": now,
+                    "email_confirmed_at": now,
                 }
                 for i in range(LEARNERS + 1)
             ],
