@@ -77,6 +77,7 @@ lint: install-dev
 bench: install-dev
 	$(BIN)/python -m bench.content_render
 	$(BIN)/python -m bench.quiz
+	$(BIN)/python -m bench.certificates
 	$(BIN)/python -m bench.load
 
 clean:

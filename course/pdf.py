@@ -13,11 +13,14 @@ searching it and extracting it give the name in its logical order.
 
 The QR code (segno) carries the verification URL, which is also printed as a
 link beside it.
+
+Drawing is fast enough for a cohort's batch export: the fonts are parsed once per
+process and shared by every certificate drawn in it (course/pdf_fonts.py), and the
+width of a line is measured once and remembered. Neither changes a byte of the PDF.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import unicodedata
 from collections.abc import Callable
@@ -29,6 +32,9 @@ from pathlib import Path
 import segno
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from PIL import Image
+
+from course import pdf_fonts
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +63,7 @@ GOLD = (176, 138, 62)
 INK = (29, 36, 48)
 MUTED = (85, 96, 110)
 PAPER = (253, 251, 245)
+WHITE = (255, 255, 255)
 
 
 @dataclass(frozen=True)
@@ -152,14 +159,32 @@ def _families_for(texts: list[str]) -> list[str]:
 # --- QR ----------------------------------------------------------------------------------
 
 
-def qr_png(url: str) -> bytes:
-    """The QR code for a URL as a PNG (error correction M: survives a crease or a smudge)."""
-    out = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(out, kind="png", scale=10, border=4, dark=NAVY)
-    return out.getvalue()
+QR_SCALE = 10  # pixels per module
+QR_BORDER = 4  # modules of quiet zone, as the standard asks
+
+
+def qr_image(url: str) -> Image.Image:
+    """The QR code for a URL (error correction M: survives a crease or a smudge), navy on white.
+
+    The same pixels as segno's PNG at this scale, built straight from the module matrix:
+    writing a PNG only for fpdf2 to decode it again cost more than encoding the code.
+    """
+    code = segno.make(url, error="m", micro=False)
+    dark, light = b"\x00" * QR_SCALE, b"\x01" * QR_SCALE  # palette indexes
+    size = code.symbol_size(scale=1, border=QR_BORDER)[0]
+    edge = light * QR_BORDER
+    quiet = [light * size] * QR_BORDER
+    rows = [edge + b"".join(dark if module else light for module in row) + edge for row in code.matrix]
+    pixels = b"".join(row * QR_SCALE for row in (*quiet, *rows, *quiet))
+    image = Image.frombytes("P", (size * QR_SCALE, size * QR_SCALE), pixels)
+    image.putpalette(bytes(NAVY) + bytes(WHITE))
+    return image
 
 
 # --- drawing -------------------------------------------------------------------------------
+
+_WIDTHS_KEPT = 4096  # measured lines remembered per process (a few hundred kB at most)
+_WIDTHS: dict[tuple[object, ...], float] = {}  # (text, family, style, size, fallbacks) -> width
 
 
 class _Certificate(FPDF):
@@ -168,11 +193,15 @@ class _Certificate(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
         self.c_margin = 0
-        self.add_font(SERIF, "", FONT_DIR / "NotoSerif-Regular.ttf")
-        self.add_font(SERIF, "B", FONT_DIR / "NotoSerif-Bold.ttf")
+        self.add_certificate_font(SERIF, "", FONT_DIR / "NotoSerif-Regular.ttf")
+        self.add_certificate_font(SERIF, "B", FONT_DIR / "NotoSerif-Bold.ttf")
         for family in families:
-            self.add_font(family, "", _font_file(family))
+            self.add_certificate_font(family, "", _font_file(family))
         self.fallbacks = [SERIF, *families]
+
+    def add_certificate_font(self, family: str, style: str, path: Path) -> None:
+        """`add_font`, from the fonts parsed once per process (course/pdf_fonts.py)."""
+        pdf_fonts.add_shared_font(self, family, style, path)
 
     def line_text(
         self,
@@ -189,16 +218,28 @@ class _Certificate(FPDF):
         """One shaped line, in the font of its script, shrunk to fit `max_width` if given."""
         family = font_for(text)
         style = style if family == SERIF else ""  # the serif has regular and bold; other scripts regular
-        self.set_fallback_fonts([f for f in self.fallbacks if f != family], exact_match=False)
+        fallbacks = tuple(f for f in self.fallbacks if f != family)
+        self.set_fallback_fonts(fallbacks, exact_match=False)
         self.set_text_shaping(True, features={"liga": False} if family in RTL_FONTS else None)
         self.set_font(family, style, size)
         if max_width is not None:
-            while size > 10 and self.get_string_width(text) > max_width:
+            while size > 10 and self._string_width(text, (family, style, size, fallbacks)) > max_width:
                 size -= 1
                 self.set_font(family, style, size)
         self.set_text_color(*color)
         self.set_xy(x, y)
         self.cell(w if w is not None else self.w - 2 * x, size * 0.45, text, align=align)
+
+    def _string_width(self, text: str, font: tuple[str, str, float, tuple[str, ...]]) -> float:
+        """`get_string_width(text)` in the current font, remembered: a batch measures the same titles."""
+        key = (text, *font)
+        width = _WIDTHS.get(key)
+        if width is None:
+            width = self.get_string_width(text)
+            if len(_WIDTHS) >= _WIDTHS_KEPT:
+                _WIDTHS.clear()
+            _WIDTHS[key] = width
+        return width
 
 
 def _frame(pdf: _Certificate) -> None:
@@ -304,7 +345,7 @@ def render(data: CertificateData, labels: CertificateLabels | None = None) -> by
 
     qr_size = 30
     qx, qy = w - 20 - qr_size, base - 16
-    pdf.image(io.BytesIO(qr_png(data.verify_url)), x=qx, y=qy, w=qr_size, h=qr_size)
+    pdf.image(qr_image(data.verify_url), x=qx, y=qy, w=qr_size, h=qr_size)
     pdf.line_text(labels.verify, qy + qr_size + 1, 7, "", MUTED, x=qx - 40, w=qr_size + 40, align="R")
     pdf.link(qx, qy, qr_size, qr_size, data.verify_url)
     pdf.set_font(SERIF, "", 6.5)
