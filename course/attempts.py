@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from course import quiz
 from course.content import Module
+from course.db import write_phase
 from course.models import AttemptStatus, QuizAttempt, utcnow
 
 
@@ -139,21 +140,23 @@ def submit(
     stored_answers = {item.question_id: sorted(item.chosen) for item in result.items}
     credits = [{"q": item.question_id, "credit": item.credit} for item in result.items]
     # Only an open attempt is graded; if another request graded it first, theirs stands
-    # and the refresh below returns the stored result.
-    session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.OPEN.value)
-        .values(
-            status=AttemptStatus.SUBMITTED.value,
-            answers=stored_answers,
-            credits=credits,
-            score=result.score,
-            passed=result.passed,
-            submitted_at=now or utcnow(),
+    # and the refresh below returns the stored result. The statement is safe without the
+    # snapshot the attempt was read in, so only this write waits for other writers.
+    with write_phase(session):
+        session.execute(
+            update(QuizAttempt)
+            .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.OPEN.value)
+            .values(
+                status=AttemptStatus.SUBMITTED.value,
+                answers=stored_answers,
+                credits=credits,
+                score=result.score,
+                passed=result.passed,
+                submitted_at=now or utcnow(),
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(attempt)
+        session.refresh(attempt)
     return attempt
 
 

@@ -114,7 +114,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
-        if not _WRITE_INTENT.get():
+        conn.info["reader"] = not _WRITE_INTENT.get()
+        if conn.info["reader"]:
             conn.exec_driver_sql("BEGIN")
             return
         lock = conn.connection.info.get("writer_lock")
@@ -152,6 +153,26 @@ def write_intent() -> Iterator[None]:
         yield
     finally:
         _WRITE_INTENT.reset(token)
+
+
+@contextmanager
+def write_phase(session: Session) -> Iterator[None]:
+    """Write what follows in a writer transaction, after reading and computing in a reader one.
+
+    For work whose reads need no lock and whose write is safe on its own (a
+    conditional UPDATE, an insert that ignores duplicates): on SQLite the reader
+    transaction is ended and the statements inside begin a writer (BEGIN
+    IMMEDIATE), so other writers wait only for the write, not for the reading and
+    computing before it. Nothing unwritten may be pending in the session. On
+    PostgreSQL, which locks rows, it changes nothing.
+    """
+    if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("write_phase needs a session with nothing pending")
+        if session.connection().info.get("reader"):
+            session.commit()  # ends the read snapshot; loaded objects stay (expire_on_commit=False)
+    with write_intent():
+        yield
 
 
 def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:

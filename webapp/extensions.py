@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, Response, current_app, g, render_template, request
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -25,7 +28,22 @@ class Database:
     commits; anything else, or an exception, rolls back. A commit that fails
     (database locked too long, or gone) gives the learner a "try again" page and
     nothing is half-written.
+
+    On SQLite a POST, PUT, PATCH or DELETE request is one writer transaction from
+    its first statement (BEGIN IMMEDIATE), which keeps every view safe from reading
+    a snapshot that another writer makes stale. A view marked `reads_first` starts
+    as a reader instead and writes through `course.db.write_phase`, so that other
+    writers do not wait while it reads and computes (the quiz submission: scoring
+    happens before its one conditional UPDATE).
     """
+
+    def __init__(self) -> None:
+        self._reads_first: set[Callable[..., Any]] = set()
+
+    def reads_first(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        """Mark a view that reads in a reader transaction and writes only through write_phase."""
+        self._reads_first.add(view)
+        return view
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -45,7 +63,9 @@ class Database:
         return g.db_session
 
     def _before(self) -> None:
-        g.write_intent_token = set_write_intent(request.method in WRITE_METHODS)
+        view = current_app.view_functions.get(request.endpoint or "")
+        writer = request.method in WRITE_METHODS and view not in self._reads_first
+        g.write_intent_token = set_write_intent(writer)
 
     def _commit(self, response: Response) -> Response:
         session: Session | None = g.get("db_session")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from course import migrate
-from course.db import make_engine, make_sessionmaker, write_intent
+from course.db import make_engine, make_sessionmaker, write_intent, write_phase
 from course.models import Throttle
 
 
@@ -113,3 +115,42 @@ def test_a_writer_stuck_behind_another_gets_database_is_locked_not_a_hang(sqlite
         assert check.scalars(select(Throttle.key)).all() == ["a"]
     holder_engine.dispose()
     waiter_engine.dispose()
+
+
+def _insert(session: Session, key: str) -> None:
+    session.execute(
+        text("INSERT INTO throttle (key, hits, window_start) VALUES (:k, 1, CURRENT_TIMESTAMP)"), {"k": key}
+    )
+
+
+def test_write_phase_writes_after_reading_though_another_writer_committed_meanwhile(sqlite_file: str) -> None:
+    engine = make_engine(f"sqlite:///{sqlite_file}", busy_timeout_ms=200)
+    maker = make_sessionmaker(engine)
+    with maker() as reader, maker() as other:
+        reader.scalars(select(Throttle.key)).all()  # a reader transaction with a snapshot
+        with write_intent():
+            _insert(other, "other")
+            other.commit()  # the snapshot is now stale
+        with pytest.raises(OperationalError):
+            _insert(reader, "stale")  # a plain upgrade of the stale reader is refused
+        reader.rollback()
+
+        reader.scalars(select(Throttle.key)).all()
+        with write_intent():
+            _insert(other, "other-2")
+            other.commit()
+        with write_phase(reader):
+            _insert(reader, "mine")
+        reader.commit()
+        assert sorted(reader.scalars(select(Throttle.key))) == ["mine", "other", "other-2"]
+    engine.dispose()
+
+
+def test_write_phase_refuses_a_session_with_unwritten_changes(sqlite_file: str) -> None:
+    engine = make_engine(f"sqlite:///{sqlite_file}")
+    with make_sessionmaker(engine)() as session:
+        session.scalars(select(Throttle.key)).all()
+        session.add(Throttle(key="pending", hits=1, window_start=datetime.now(UTC)))
+        with pytest.raises(RuntimeError, match="nothing pending"), write_phase(session):
+            pass
+    engine.dispose()

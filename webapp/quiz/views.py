@@ -74,6 +74,7 @@ def start(module_id: str) -> Response:
 
 
 @bp.route("/quiz/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@db.reads_first  # grading writes through write_phase: other writers wait only for the UPDATE
 @login_required
 def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     record = get_own_attempt_or_404(attempt_id)
