@@ -218,6 +218,7 @@ def test_dates_and_numbers_follow_the_language(client: Any, app: Any, session: A
     assert submitted is not None
     overview = page(client, f"/modules/{MODULE_ONE}/quiz")
     assert format_datetime(submitted, "medium", locale="fr", tzinfo=None) in overview
+    assert "100,0\xa0%" in overview  # the attempts table writes scores the French way too
     dashboard = page(client, "/dashboard")
     assert "100,0\xa0%" in dashboard  # French writes 100,0 %
     module = page(client, f"/modules/{MODULE_ONE}")
