@@ -248,6 +248,29 @@ def test_admin_lists_searches_and_changes_roles(
     )
 
 
+def test_admin_sees_which_addresses_are_not_confirmed(client: Any, logged_in: Any, make_user: Any) -> None:
+    make_user(full_name="Amina Diallo", email="amina@example.org")
+    register_client = client.application.test_client()
+    token = csrf_token(register_client, "/register")
+    register_client.post(
+        "/register",
+        data={
+            "email": "newcomer@example.org",
+            "full_name": "Carlos Pérez",
+            "organisation": "Fiscalía",
+            "country": "Chile",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "csrf_token": token,
+        },
+    )
+    logged_in(Role.ADMIN)
+    rows = client.get("/admin/users").get_data(as_text=True).split("<tr>")
+    newcomer = next(row for row in rows if "newcomer@example.org" in row)
+    amina = next(row for row in rows if "amina@example.org" in row)
+    assert "Address not confirmed yet" in newcomer and "Address not confirmed yet" not in amina
+
+
 def test_admin_deactivates_and_reactivates(
     app: Any, client: Any, session: Any, logged_in: Any, make_user: Any
 ) -> None:
