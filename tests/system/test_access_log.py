@@ -17,8 +17,6 @@ from gunicorn.glogging import Logger
 from tests.system.server import gunicorn
 from webapp.access_log import ACCESS_FORMAT, AccessLogger
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def test_each_request_gets_one_access_line(database_url: str, tmp_path: Path) -> None:
     log = tmp_path / "access.log"
@@ -31,13 +29,6 @@ def test_each_request_gets_one_access_line(database_url: str, tmp_path: Path) ->
     lines = [line for line in log.read_text().splitlines() if "/glossary" in line]
     assert len(lines) == 1
     assert re.fullmatch(rf'127\.0\.0\.1 "GET /glossary\?from=test HTTP/1\.1" 200 {len(body)} \d+ms', lines[0])
-
-
-def test_the_server_config_uses_the_format_the_fast_path_knows() -> None:
-    settings: dict[str, object] = {}
-    exec((ROOT / "gunicorn.conf.py").read_text(), settings)  # noqa: S102 - our own config file
-    assert settings["access_log_format"] == ACCESS_FORMAT
-    assert settings["logger_class"] == "webapp.access_log.AccessLogger"
 
 
 def _logged(logger_class: type[Logger], path: Path, fmt: str, **request: object) -> str:
