@@ -42,6 +42,7 @@ STATIC_BENCH = ROOT / "webapp" / "static" / "_bench"
 PASSWORD = "bench-password-long-enough-42"
 LEARNERS, ATTEMPTS, COHORTS, GRID = 2000, 20000, 20, 500
 CONNECTIONS, SECONDS = 8, 10
+WARM_UP = 2  # seconds of load before each measured run
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -165,6 +166,10 @@ def wrk(url: str, cookie: str | None) -> dict[str, float]:
             # The browser that logged in: the session is bound to its user agent (flask-login's
             # session protection), and a different one would make every response rewrite the cookie.
             cmd[1:1] = ["-H", f"Cookie: {cookie}", "-H", f"User-Agent: {requests.utils.default_user_agent()}"]
+        # Steady state: first a short run, so that every worker has compiled its queries and
+        # filled its caches (a server runs for hours; its first second is not what users get).
+        warm_up = [f"-d{WARM_UP}s" if arg.startswith("-d") else arg for arg in cmd]
+        subprocess.run(warm_up, capture_output=True, check=True)
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
         def ms(label: str) -> float:
