@@ -203,6 +203,7 @@ def _register_errors(app: Flask) -> None:
             session.rollback()
             session.close()
         g._login_user = login_manager.anonymous_user()
+        g.pop("visitor_kind", None)  # the error page's header is an anonymous visitor's (webapp/layout.py)
         return render_template("errors/503.html"), 503, {"Retry-After": "5"}
 
     @app.errorhandler(Exception)
