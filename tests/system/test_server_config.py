@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.system.server import gunicorn_process
 from webapp.access_log import ACCESS_FORMAT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,3 +46,20 @@ def test_what_the_master_loaded_is_frozen_before_each_fork(settings: dict[str, A
     assert (
         gc.get_freeze_count() > 10_000
     )  # the rendered course, among the rest, is out of the collector's walk
+
+
+def test_the_worker_heartbeat_is_kept_in_memory(settings: dict[str, Any]) -> None:
+    """Workers touch their heartbeat file several times per request: on disk, a quarter of their CPU."""
+    if Path("/dev/shm").is_dir():
+        assert settings["worker_tmp_dir"] == "/dev/shm"
+
+
+def test_running_workers_keep_their_heartbeat_in_memory(database_url: str) -> None:
+    if not Path("/dev/shm").is_dir():
+        pytest.skip("no /dev/shm on this system: gunicorn's default folder is used")
+    with gunicorn_process(database_url, workers=2) as (_base, master):
+        workers = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+        assert len(workers) == 2
+        for pid in workers:
+            files = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if fd.is_symlink()]
+            assert any(name.startswith("/dev/shm/") for name in files), files
