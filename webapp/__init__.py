@@ -71,6 +71,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     storage = app.config["THROTTLE_STORAGE"]
     throttle.use_redis(storage if str(storage).startswith(("redis://", "rediss://", "unix://")) else None)
 
+    from webapp.sessions import RememberingSessionInterface
+
+    app.session_interface = RememberingSessionInterface()  # cookies already verified are decoded once
     babel.init_app(app, locale_selector=select_locale)
     app.extensions["catalogue"] = _load_content(app)
     db.init_app(app)
@@ -226,25 +229,32 @@ CSP = (
 
 
 def _register_headers(app: Flask) -> None:
+    always = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if app.config.get("HTTPS"):
+        always.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.after_request
     def security_headers(response: Response) -> Response:
+        """The headers every response carries, unless the view set its own value for one."""
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("HTTPS"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        present = {name.lower() for name, _value in headers.items()}
+        headers.extend([(name, value) for name, value in always if name.lower() not in present])
         # Personal pages must not be cached. Look only at a user this request already loaded:
         # asking current_user here would load one from the database for every static file.
         user = g.get("_login_user")
-        if getattr(user, "is_authenticated", False) and "Cache-Control" not in headers:
+        if "cache-control" not in present and getattr(user, "is_authenticated", False):
             headers["Cache-Control"] = "private, no-store"
         if response.mimetype == "text/html":
             # the language comes from the cookie or Accept-Language: a cache must keep one copy per language
             response.vary.update(("Accept-Language", "Cookie"))
-            headers.setdefault("Content-Language", current_locale_code())
+            if "content-language" not in present:
+                headers["Content-Language"] = current_locale_code()
         return response
 
 

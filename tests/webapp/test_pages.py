@@ -108,6 +108,25 @@ def test_pages_carry_security_headers(client: Any) -> None:
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    for name in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Permissions-Policy",
+    ):
+        assert len(response.headers.getlist(name)) == 1, name
+    assert response.headers["Content-Language"] == "en" and "Accept-Language" in response.headers["Vary"]
+    with client.get("/static/academy.css") as static:
+        assert (
+            static.headers["X-Content-Type-Options"] == "nosniff" and "Content-Language" not in static.headers
+        )
+
+
+def test_a_page_that_sets_its_own_header_keeps_it_alone(client: Any) -> None:
+    response = client.get("/password/reset/not-a-real-token")  # a token page: no referrer, no cache
+    assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert response.headers.getlist("Cache-Control") == ["no-store"]
+    assert response.headers["X-Frame-Options"] == "DENY"
 
 
 def test_page_weight_is_small_and_has_no_third_party_reference(client: Any, app: Any) -> None:
