@@ -11,6 +11,7 @@ DATABASE_URL=postgresql://… runs it on PostgreSQL (a throwaway schema) instead
 
 from __future__ import annotations
 
+import http.client
 import json
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -158,8 +160,32 @@ def login(base: str, email: str) -> requests.Session:
     return http
 
 
-def wrk(url: str, cookie: str | None) -> dict[str, float]:
-    """Requests per second and p50/p99 latency (ms) with wrk, or a small Python client without it."""
+def worker_cpu_seconds(master: int) -> float:
+    """CPU time (user and system) the master's workers have used so far."""
+    ticks = 0
+    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def reference_loop_ms() -> float:
+    """This machine's speed: a fixed piece of pure Python (best of 5), to compare runs across machines."""
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i % 7
+        best = min(best, time.perf_counter() - t0)
+    return best * 1000
+
+
+def wrk(url: str, cookie: str | None, master: int) -> dict[str, float]:
+    """Requests per second, p50/p99 latency (ms) and worker CPU per request (ms), with wrk.
+
+    Without wrk, a small Python client measures the first three.
+    """
     if shutil.which("wrk"):
         cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url]
         if cookie:
@@ -170,7 +196,9 @@ def wrk(url: str, cookie: str | None) -> dict[str, float]:
         # filled its caches (a server runs for hours; its first second is not what users get).
         warm_up = [f"-d{WARM_UP}s" if arg.startswith("-d") else arg for arg in cmd]
         subprocess.run(warm_up, capture_output=True, check=True)
+        cpu_before = worker_cpu_seconds(master)
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        cpu = worker_cpu_seconds(master) - cpu_before
 
         def ms(label: str) -> float:
             value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
@@ -182,6 +210,7 @@ def wrk(url: str, cookie: str | None) -> dict[str, float]:
             "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50": ms("50%"),
             "p99": ms("99%"),
+            "cpu": cpu * 1000 / int(re.search(r"(\d+) requests in", out).group(1)),
         }
     return python_load(lambda http: http.get(url, headers={"Cookie": cookie} if cookie else {}))
 
@@ -214,50 +243,92 @@ def python_load(step) -> dict[str, float]:  # type: ignore[no-untyped-def]
     }
 
 
-def _learner_loop(base: str, index: int, stop_at: float, results: Any) -> None:
-    """One learner (its own process, like its own browser): start an attempt, read it, submit; repeat."""
-    http = login(base, f"learner{100 + index}@bench.example")
-    quiz_url = f"{base}/modules/electronic-evidence/quiz"
-    csrf = TOKEN.search(http.get(quiz_url).text).group(1)
+class _Browser:
+    """A learner's browser, as light as a load client can be: one keep-alive connection, one cookie.
+
+    `requests` costs about a millisecond of client CPU per request. On a 2-core machine the
+    8 learner processes would then take a quarter of the CPU the server is measured on.
+    """
+
+    def __init__(self, base: str, cookie: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port))
+        self.headers = {"Cookie": cookie, "User-Agent": requests.utils.default_user_agent()}
+
+    def send(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
+        """Status, Location header and body; a new session cookie replaces the old one."""
+        headers = dict(self.headers)
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        text = response.read().decode()
+        cookie = response.getheader("Set-Cookie")
+        if cookie and cookie.startswith("session="):
+            self.headers["Cookie"] = cookie.split(";", 1)[0]
+        return response.status, response.getheader("Location") or "", text
+
+
+def _learner_loop(base: str, index: int, measure_from: float, stop_at: float, results: Any) -> None:
+    """One learner (its own process, like its own browser): start an attempt, read it, submit; repeat.
+
+    Submissions before `measure_from` are the warm-up and are not counted.
+    """
+    session = login(base, f"learner{100 + index}@bench.example")
+    browser = _Browser(base, f"session={session.cookies['session']}")
+    quiz_path = "/modules/electronic-evidence/quiz"
+    csrf = TOKEN.search(browser.send("GET", quiz_path)[2]).group(1)
     latencies = []
-    started = time.time()
     while time.time() < stop_at:
-        location = http.post(quiz_url, data={"csrf_token": csrf}, allow_redirects=False).headers["Location"]
-        page = http.get(base + location).text
+        status, location, _ = browser.send("POST", quiz_path, {"csrf_token": csrf})
+        assert status == 302, status
+        attempt_path = urllib.parse.urlsplit(location).path
+        page = browser.send("GET", attempt_path)[2]
         data = {"csrf_token": csrf}
         for name, value in re.findall(r'name="(q\d+)" type="(?:radio|checkbox)" value="([^"]+)"', page):
             data.setdefault(name, value)
+        measured = time.time() >= measure_from
         t0 = time.perf_counter()
-        response = http.post(base + location, data=data, allow_redirects=False)
-        latencies.append(time.perf_counter() - t0)
-        assert response.status_code == 302, response.status_code
-    results.put((started, latencies))
+        status, _, _ = browser.send("POST", attempt_path, data)
+        if measured:
+            latencies.append(time.perf_counter() - t0)
+        assert status == 302, status
+    results.put(latencies)
 
 
-def quiz_submit_load(base: str) -> dict[str, float]:
+def quiz_submit_load(base: str, master: int) -> dict[str, float]:
     """8 learners, each starting and submitting attempts in a loop; latency of the submit POST.
 
     Each learner is a process of its own: in threads of one Python process the
     clients' own work (HTTP, parsing the page) would queue on one interpreter lock
-    and its waiting would be counted as the server's latency.
+    and its waiting would be counted as the server's latency. As for the pages,
+    the first seconds (logins, then WARM_UP of submissions) are not measured.
+    Worker CPU is per whole loop: start, show and submit.
     """
     context = multiprocessing.get_context("fork")
     results = context.Queue()
-    stop_at = time.time() + SECONDS + 2  # the logins first, then SECONDS of load
+    measure_from = time.time() + 2 + WARM_UP  # the logins, then the warm-up
+    stop_at = measure_from + SECONDS
     learners = [
-        context.Process(target=_learner_loop, args=(base, i, stop_at, results)) for i in range(CONNECTIONS)
+        context.Process(target=_learner_loop, args=(base, i, measure_from, stop_at, results))
+        for i in range(CONNECTIONS)
     ]
     for learner in learners:
         learner.start()
+    time.sleep(max(0.0, measure_from - time.time()))
+    cpu_before = worker_cpu_seconds(master)
     reports = [results.get(timeout=SECONDS + 60) for _ in learners]
-    submits = sorted(latency for _started, latencies in reports for latency in latencies)
-    seconds = stop_at - min(started for started, _latencies in reports)  # from the first learner's start
+    cpu = worker_cpu_seconds(master) - cpu_before
+    submits = sorted(latency for latencies in reports for latency in latencies)
     for learner in learners:
         learner.join()
     return {
-        "rps": len(submits) / seconds,
+        "rps": len(submits) / SECONDS,
         "p50": statistics.median(submits) * 1000,
         "p99": submits[int(len(submits) * 0.99)] * 1000,
+        "cpu": cpu * 1000 / len(submits),
     }
 
 
@@ -304,6 +375,10 @@ def main() -> None:
             f"load: {CONNECTIONS} connections, {SECONDS} s each "
             f"({'wrk' if shutil.which('wrk') else 'Python client'})"
         )
+        print(
+            f"machine: a reference Python loop takes {reference_loop_ms():.0f} ms here "
+            "(runs on machines with different figures are not comparable)"
+        )
         try:
             with gunicorn_process(url, workers=workers, extra_env={"ACADEMY_WORKERS": str(workers)}) as (
                 base,
@@ -317,13 +392,15 @@ def main() -> None:
                 (STATIC_BENCH / "lesson.html").write_text(html)
                 cookie = f"session={learner.cookies['session']}"
                 rows = {
-                    "lesson page (logged in)": wrk(lesson_url, cookie),
-                    "same lesson HTML as a static file": wrk(f"{base}/static/_bench/lesson.html", None),
-                    "dashboard (logged in)": wrk(f"{base}/dashboard", cookie),
-                    f"progress grid, {GRID} learners (instructor)": wrk(
-                        f"{base}/cohorts/1/progress", f"session={instructor.cookies['session']}"
+                    "lesson page (logged in)": wrk(lesson_url, cookie, proc.pid),
+                    "same lesson HTML as a static file": wrk(
+                        f"{base}/static/_bench/lesson.html", None, proc.pid
                     ),
-                    "quiz submission (POST, 10 answers)": quiz_submit_load(base),
+                    "dashboard (logged in)": wrk(f"{base}/dashboard", cookie, proc.pid),
+                    f"progress grid, {GRID} learners (instructor)": wrk(
+                        f"{base}/cohorts/1/progress", f"session={instructor.cookies['session']}", proc.pid
+                    ),
+                    "quiz submission (POST, 10 answers)": quiz_submit_load(base, proc.pid),
                 }
                 weight, external = page_weight(base, html, learner)
                 visitor = requests.Session()  # a first visit: the home page and what it loads, no cookie
@@ -336,9 +413,11 @@ def main() -> None:
                     conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
                 admin.dispose()
     print()
-    print(f"{'what':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'what':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>8}")
     for name, row in rows.items():
-        print(f"{name:<46} {row['rps']:>8.0f} {row['p50']:>8.1f} {row['p99']:>8.1f}")
+        cpu = f"{row['cpu']:>8.2f}" if "cpu" in row else f"{'-':>8}"
+        print(f"{name:<46} {row['rps']:>8.0f} {row['p50']:>8.1f} {row['p99']:>8.1f} {cpu}")
+    print("CPU ms: the workers' CPU time per request (per start, show and submit for the quiz)")
     lesson, static = rows["lesson page (logged in)"], rows["same lesson HTML as a static file"]
     print()
     print(f"lesson page (logged in): {lesson['rps']:.0f} req/s (target over 1,500 with 8 users)")
@@ -356,7 +435,7 @@ def main() -> None:
         f"third-party requests: {len(external)}"
     )
     print(f"peak memory per worker: {', '.join(f'{m:.0f} MB' for m in memory)}")
-    print(json.dumps({k: {m: round(v, 1) for m, v in r.items()} for k, r in rows.items()}))
+    print(json.dumps({k: {m: round(v, 2) for m, v in r.items()} for k, r in rows.items()}))
 
 
 if __name__ == "__main__":
