@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from course import quiz
@@ -47,16 +47,22 @@ def shown_questions(attempt: QuizAttempt) -> tuple[quiz.ShownQuestion, ...]:
     return tuple(quiz.ShownQuestion.from_json(item) for item in attempt.shown)
 
 
-def open_attempt(session: Session, user_id: int, module_id: str) -> QuizAttempt | None:
-    return session.scalar(
-        select(QuizAttempt)
-        .where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.module_id == module_id,
-            QuizAttempt.status == AttemptStatus.OPEN.value,
-        )
-        .order_by(QuizAttempt.id.desc())
+# Every quiz start and quiz page asks for it: built once, and answered from the index on
+# (learner, module, status) without reading the learner's submitted attempts.
+OPEN_ATTEMPT = (
+    select(QuizAttempt)
+    .where(
+        QuizAttempt.user_id == bindparam("user_id"),
+        QuizAttempt.module_id == bindparam("module_id"),
+        QuizAttempt.status == AttemptStatus.OPEN.value,
     )
+    .order_by(QuizAttempt.id.desc())
+    .limit(1)
+)
+
+
+def open_attempt(session: Session, user_id: int, module_id: str) -> QuizAttempt | None:
+    return session.scalar(OPEN_ATTEMPT, {"user_id": user_id, "module_id": module_id})
 
 
 def start_attempt(

@@ -135,7 +135,8 @@ class QuizAttempt(Base):
     """One attempt at a module's quiz: exactly what it showed, and once submitted, the result."""
 
     __tablename__ = "quiz_attempt"
-    __table_args__ = (Index("ix_quiz_attempt_user_module", "user_id", "module_id"),)
+    # open attempt, history and counts each look up one learner's attempts on a module in one state
+    __table_args__ = (Index("ix_quiz_attempt_user_module_status", "user_id", "module_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

@@ -132,3 +132,23 @@ def test_completing_a_lesson_twice_is_recorded_once_and_says_so(dbsession: Any, 
     assert progress.complete_lesson(dbsession, learner.id, MODULE, lesson) is True
     assert progress.complete_lesson(dbsession, learner.id, MODULE, lesson) is False
     assert progress.completed_lessons(dbsession, learner.id, MODULE.id) == {lesson.id}
+
+
+def test_the_open_attempt_is_found_without_reading_submitted_ones(dbsession: Any, learner: Any) -> None:
+    """A learner with many submitted attempts: the lookup goes straight to the open one through the index."""
+    if dbsession.get_bind().dialect.name != "sqlite":
+        pytest.skip("the query plan is read with SQLite's EXPLAIN QUERY PLAN")
+    for _ in range(3):
+        attempt = attempts.start_attempt(dbsession, learner.id, MODULE)
+        attempts.submit(dbsession, attempt, MODULE, right_answers(MODULE, attempt))
+    assert attempts.open_attempt(dbsession, learner.id, MODULE.id) is None
+    opened = attempts.start_attempt(dbsession, learner.id, MODULE)
+    assert attempts.open_attempt(dbsession, learner.id, MODULE.id).id == opened.id
+
+    compiled = attempts.OPEN_ATTEMPT.compile(dialect=dbsession.get_bind().dialect)
+    values = {"user_id": learner.id, "module_id": MODULE.id, **compiled.params}
+    plan = dbsession.connection().exec_driver_sql(
+        f"EXPLAIN QUERY PLAN {compiled}", tuple(values[name] for name in compiled.positiontup)
+    )
+    details = " ".join(row[-1] for row in plan)
+    assert "ix_quiz_attempt_user_module_status (user_id=? AND module_id=? AND status=?)" in details, details
