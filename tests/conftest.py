@@ -7,8 +7,10 @@ On PostgreSQL the run uses its own schema, dropped at the end.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -169,8 +171,11 @@ class SmtpInbox:
     def __init__(self) -> None:
         self.envelopes: list[Any] = []
         self.port = 0
+        self.hold: threading.Event | None = None  # set: a slow server, holding each message until it is set
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        if self.hold is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.hold.wait, 10)
         self.envelopes.append(envelope)
         return "250 Message accepted"
 

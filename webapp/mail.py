@@ -8,6 +8,11 @@ has been sent (`response.call_on_close`): the time a page takes never tells
 whether a mail went out, and a slow or broken mail server never slows or breaks
 a page. A failed delivery is logged, never shown.
 
+Over SMTP, the delivery itself is handed to a `Courier`: one thread per worker
+process that talks to the mail server, so a slow server (up to MAIL_TIMEOUT per
+message) never holds a thread that serves requests. A worker that stops first
+delivers what it still holds. The outbox folder of a laptop is written at once.
+
 Links in mails start with the PUBLIC_URL setting; without it (a laptop) they
 start with the request's host. The SMTP backend requires PUBLIC_URL, so that a
 forged Host header can never put somebody else's site into a reset link.
@@ -15,7 +20,12 @@ forged Host header can never put somebody else's site into a reset link.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import queue
+import threading
+import time
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
@@ -56,6 +66,9 @@ def init_app(app: Flask) -> None:
             "request's Host header (set ACADEMY_PUBLIC_URL=https://your.address)"
         )
     app.extensions["mail"] = backend
+    if isinstance(backend, mail.SmtpBackend):
+        app.extensions["mail_courier"] = courier = Courier(backend)
+        atexit.register(courier.wait, float(app.config["MAIL_TIMEOUT"]) * 3)
     if isinstance(backend, mail.OutboxBackend):
         app.logger  # noqa: B018  (creates Flask's console handler, which this logger's lines reach)
         log.setLevel(logging.INFO)  # `make run` shows each mail and its link
@@ -91,7 +104,53 @@ def _deliver_after_response(app: Flask, response: Response, **_extra: Any) -> No
     outgoing = g.pop("outgoing_mail", None)
     if not outgoing or response.status_code >= 400:
         return  # a refused or failed request (its changes rolled back) sends nothing
-    response.call_on_close(partial(deliver, app.extensions["mail"], outgoing))
+    courier: Courier | None = app.extensions.get("mail_courier")
+    if courier is not None:
+        response.call_on_close(partial(courier.post, outgoing))
+    else:
+        response.call_on_close(partial(deliver, app.extensions["mail"], outgoing))
+
+
+class Courier:
+    """Delivers mail in a thread of its own (one per process, started on first use, so after a fork)."""
+
+    def __init__(self, backend: mail.Backend) -> None:
+        self.backend = backend
+        self._queue: queue.Queue[list[tuple[EmailMessage, str | None]]] = queue.Queue()
+        self._lock = threading.Lock()
+        self._started_in: int | None = None
+
+    def post(self, outgoing: list[tuple[EmailMessage, str | None]]) -> None:
+        with self._lock:
+            if self._started_in != os.getpid():  # threads do not survive a fork: each worker starts its own
+                threading.Thread(target=self._run, name="mail-courier", daemon=True).start()
+                self._started_in = os.getpid()
+        self._queue.put(outgoing)
+
+    def _run(self) -> None:
+        while True:
+            outgoing = self._queue.get()
+            try:
+                deliver(self.backend, outgoing)
+            finally:
+                self._queue.task_done()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until all that was posted is delivered (or failed); False if `timeout` was too short."""
+        deadline = time.monotonic() + timeout
+        with self._queue.all_tasks_done:
+            while self._queue.unfinished_tasks:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._queue.all_tasks_done.wait(remaining)
+        return True
+
+
+def wait_for_delivery(app: Flask, timeout: float = 15) -> bool:
+    """Wait for the mail the app handed to its courier (tests; a worker stopping). True when none is left."""
+    courier: Courier | None = app.extensions.get("mail_courier")
+    return courier is None or courier.wait(timeout)
 
 
 def deliver(backend: mail.Backend, outgoing: list[tuple[EmailMessage, str | None]]) -> None:

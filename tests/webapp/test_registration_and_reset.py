@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from tests.conftest import (
     mail_text,
     outbox,
 )
+from webapp.mail import wait_for_delivery
 
 NEW_PASSWORD = "amber-quarry-telescope-58"
 CSRF_VALUE = re.compile(r'(name="csrf_token" (?:type="hidden" )?value=")[^"]+"')
@@ -369,6 +371,7 @@ def test_reset_through_a_real_smtp_server(smtp_config: dict[str, Any], smtp_serv
     client = app.test_client()
     register(client, "new@example.org")
     forgot(client, "new@example.org", HTTP_HOST="evil.example")  # a forged Host never reaches a link
+    assert wait_for_delivery(app)
     confirm, reset = smtp_server.messages()
     assert [e.rcpt_tos for e in smtp_server.envelopes] == [["new@example.org"], ["new@example.org"]]
     assert confirm["From"] == "Convention Academy <no-reply@academy.example.org>"
@@ -376,7 +379,25 @@ def test_reset_through_a_real_smtp_server(smtp_config: dict[str, Any], smtp_serv
     assert "https://academy.example.org/password/reset/" in mail_text(reset)
     assert "evil.example" not in mail_text(reset)
     assert choose_password(client, mail_link(reset, "/password/reset/")).status_code == 302
+    assert wait_for_delivery(app)
     assert smtp_server.messages()[-1]["Subject"] == "Your password was changed"
+    app.extensions["db"][0].dispose()
+
+
+def test_a_slow_mail_server_holds_no_request(smtp_config: dict[str, Any], smtp_server: Any) -> None:
+    """The mail goes out from the courier's thread: the response is over while the server still holds it."""
+    from tests.conftest import empty_tables
+    from webapp import create_app
+
+    app = create_app(smtp_config)
+    empty_tables(app.extensions["db"][0])
+    smtp_server.hold = threading.Event()
+    response = register(app.test_client(), "new@example.org")  # read whole and closed, as a server does
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    assert smtp_server.envelopes == []  # still on its way
+    smtp_server.hold.set()
+    assert wait_for_delivery(app)
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["new@example.org"]]
     app.extensions["db"][0].dispose()
 
 
@@ -391,6 +412,7 @@ def test_a_failed_delivery_is_logged_and_never_shown(
     empty_tables(app.extensions["db"][0])
     with caplog.at_level(logging.ERROR, logger="webapp.mail"):
         response = register(app.test_client(), "new@example.org")
+        assert wait_for_delivery(app)
     assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
     assert "mail to new@example.org not delivered: Confirm your email address" in caplog.text
     app.extensions["db"][0].dispose()
