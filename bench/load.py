@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import random
 import re
+import runpy
 import shutil
 import statistics
 import subprocess
@@ -353,7 +354,8 @@ def page_weight(base: str, html: str, http: requests.Session) -> tuple[int, list
 
 def main() -> None:
     pg = os.environ.get("DATABASE_URL", "")
-    workers = int(os.environ.get("ACADEMY_WORKERS", os.cpu_count() * 2))
+    server = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # the production settings, and the environment's
+    workers, threads = server["workers"], server["threads"]
     with tempfile.TemporaryDirectory() as tmp:
         if pg.startswith("postgresql"):
             schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -371,7 +373,7 @@ def main() -> None:
         )
         print(
             f"server: gunicorn (gunicorn.conf.py), {workers} workers of "
-            f"{os.environ.get('ACADEMY_THREADS', 2)} threads (gthread), {os.cpu_count()} cores; "
+            f"{threads} thread(s) ({server['worker_class']}), {os.cpu_count()} cores; "
             f"load: {CONNECTIONS} connections, {SECONDS} s each "
             f"({'wrk' if shutil.which('wrk') else 'Python client'})"
         )
