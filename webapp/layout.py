@@ -16,11 +16,18 @@ one with the same facts once those two are filled in.
 A lesson page rendered through Jinja and gettext took about 1 ms of a worker's
 time; filled in from the cache, a few microseconds. The caches live in the app
 (one per worker process) and are bounded.
+
+The CSRF token itself (`csrf_token()`) is Flask-WTF's, signed for a session once
+and then reused by that session's requests for a minute: signing it anew costs
+an HMAC and base64 per page, and a reused one is exactly as valid. (The signed
+token carries the session's raw token in clear anyway, so a reused signature
+tells nothing new.)
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -32,6 +39,7 @@ from markupsafe import Markup, escape
 CSRF = "\x00csrf\x00"  # placeholders: no rendered text can contain a NUL character
 HERE = "\x00here\x00"
 PAGES_KEPT = 1024  # lesson pages are about 14 KB: at most about 14 MB per worker
+TOKEN_REUSE_SECONDS = 60
 
 
 class Cache:
@@ -39,17 +47,17 @@ class Cache:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._entries: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> str | None:
+    def get(self, key: Any) -> Any:
         with self._lock:
             text = self._entries.get(key)
             if text is not None:
                 self._entries.move_to_end(key)
             return text
 
-    def put(self, key: tuple[Any, ...], text: str) -> None:
+    def put(self, key: Any, text: Any) -> None:
         with self._lock:
             self._entries[key] = text
             self._entries.move_to_end(key)
@@ -73,13 +81,33 @@ def visitor_kind() -> tuple[Any, ...]:
     return kind
 
 
+def csrf_token() -> str:
+    """The request's CSRF token (Flask-WTF's): reused from this session's last minute, else signed now.
+
+    Setting it on `g` makes every later form and `csrf_token()` in the request use it too.
+    """
+    token = g.get("csrf_token")
+    if token is not None:
+        return str(token)
+    signed: Cache = current_app.extensions["layout"]["tokens"]
+    raw = session.get("csrf_token")
+    if raw is not None:
+        known = signed.get(raw)
+        if known is not None and time.monotonic() - known[1] < TOKEN_REUSE_SECONDS:
+            g.csrf_token = known[0]
+            return str(known[0])
+    token = generate_csrf()
+    signed.put(session["csrf_token"], (token, time.monotonic()))
+    return str(token)
+
+
 def _fill(text: str) -> str:
     """Put this request's own values where the placeholders are."""
     if HERE in text:
         here = request.full_path.rstrip("?") if request.method == "GET" else request.path
         text = text.replace(HERE, escape(here))
     if CSRF in text:
-        text = text.replace(CSRF, generate_csrf())
+        text = text.replace(CSRF, csrf_token())
     return text
 
 
@@ -98,7 +126,7 @@ def site_header() -> Markup:
 def render_page(template: str, facts: tuple[Any, ...], **context: Any) -> str:
     """The page from the cache when it holds one for these facts; else render (and keep) it."""
     if "_flashes" in session:
-        return render_template(template, csrf=generate_csrf(), **context)
+        return render_template(template, csrf=csrf_token(), **context)
     key = (template, visitor_kind(), facts)
     cache: Cache = current_app.extensions["layout"]["pages"]
     text = cache.get(key)
@@ -113,5 +141,5 @@ def render_page(template: str, facts: tuple[Any, ...], **context: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["layout"] = {"headers": Cache(64), "pages": Cache(PAGES_KEPT)}
+    app.extensions["layout"] = {"headers": Cache(64), "pages": Cache(PAGES_KEPT), "tokens": Cache(8192)}
     app.jinja_env.globals["site_header"] = site_header

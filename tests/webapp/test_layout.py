@@ -113,3 +113,22 @@ def test_the_page_cache_is_bounded(app: Any, make_user: Any) -> None:
     for lesson in module.lessons:
         html(learner, f"/modules/{MODULE}/lessons/{lesson.id}")
     assert len(pages) == 2
+
+
+def test_a_session_reuses_its_signed_token_for_a_minute_and_every_one_stays_valid(
+    app: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    import time
+
+    learner, _user = user_client(app, make_user)
+    first = tokens(html(learner, LESSON))
+    real_time, real_monotonic = time.time, time.monotonic
+    monkeypatch.setattr(time, "time", lambda: real_time() + 5)  # signed now, it would carry another time
+    assert tokens(html(learner, "/dashboard")) == first  # signed once, reused by the next page
+    monkeypatch.setattr(time, "time", lambda: real_time() + 61)
+    monkeypatch.setattr(time, "monotonic", lambda: real_monotonic() + 61)
+    later = tokens(html(learner, LESSON))
+    assert len(later) == 1 and later != first  # a minute on: signed again
+    # both the reused token and the new one are accepted
+    assert learner.post(f"{LESSON}/complete", data={"csrf_token": first.pop()}).status_code == 302
+    assert learner.post(f"{LESSON}/complete", data={"csrf_token": later.pop()}).status_code == 302
