@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    for name in ("ACADEMY_WORKERS", "ACADEMY_THREADS", "ACADEMY_MAX_REQUESTS"):
+    for name in ("ACADEMY_WORKERS", "ACADEMY_THREADS", "ACADEMY_MAX_REQUESTS", "ACADEMY_WORKER_CLASS"):
         monkeypatch.delenv(name, raising=False)
     values: dict[str, Any] = {}
     exec((ROOT / "gunicorn.conf.py").read_text(), values)  # noqa: S102 - our own config file
