@@ -161,13 +161,25 @@ def login(base: str, email: str) -> requests.Session:
     return http
 
 
-def worker_cpu_seconds(master: int) -> float:
-    """CPU time (user and system) the master's workers have used so far."""
-    ticks = 0
+def worker_cpu_seconds(master: int) -> dict[str, float]:
+    """CPU time (user and system) each of the master's workers has used so far, by pid."""
+    clock = os.sysconf("SC_CLK_TCK")
+    seconds = {}
     for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / clock  # utime, stime
+    return seconds
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> tuple[float, float]:
+    """Workers' CPU seconds between two readings, and the busiest worker's share of it (%).
+
+    With keep-alive connections a worker keeps the connections it accepted: a share far
+    above 100/workers means the load was not spread, and the other workers sat idle.
+    """
+    used = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
+    total = sum(used.values())
+    return total, (100 * max(used.values()) / total if total else 0.0)
 
 
 def reference_loop_ms() -> float:
@@ -199,7 +211,7 @@ def wrk(url: str, cookie: str | None, master: int) -> dict[str, float]:
         subprocess.run(warm_up, capture_output=True, check=True)
         cpu_before = worker_cpu_seconds(master)
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        cpu = worker_cpu_seconds(master) - cpu_before
+        cpu, busiest = cpu_used(cpu_before, worker_cpu_seconds(master))
 
         def ms(label: str) -> float:
             value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
@@ -212,6 +224,7 @@ def wrk(url: str, cookie: str | None, master: int) -> dict[str, float]:
             "p50": ms("50%"),
             "p99": ms("99%"),
             "cpu": cpu * 1000 / int(re.search(r"(\d+) requests in", out).group(1)),
+            "busiest": busiest,
         }
     return python_load(lambda http: http.get(url, headers={"Cookie": cookie} if cookie else {}))
 
@@ -321,7 +334,7 @@ def quiz_submit_load(base: str, master: int) -> dict[str, float]:
     time.sleep(max(0.0, measure_from - time.time()))
     cpu_before = worker_cpu_seconds(master)
     reports = [results.get(timeout=SECONDS + 60) for _ in learners]
-    cpu = worker_cpu_seconds(master) - cpu_before
+    cpu, busiest = cpu_used(cpu_before, worker_cpu_seconds(master))
     submits = sorted(latency for latencies in reports for latency in latencies)
     for learner in learners:
         learner.join()
@@ -330,6 +343,7 @@ def quiz_submit_load(base: str, master: int) -> dict[str, float]:
         "p50": statistics.median(submits) * 1000,
         "p99": submits[int(len(submits) * 0.99)] * 1000,
         "cpu": cpu * 1000 / len(submits),
+        "busiest": busiest,
     }
 
 
@@ -415,11 +429,15 @@ def main() -> None:
                     conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
                 admin.dispose()
     print()
-    print(f"{'what':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>8}")
+    print(f"{'what':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>8} {'busiest':>8}")
     for name, row in rows.items():
-        cpu = f"{row['cpu']:>8.2f}" if "cpu" in row else f"{'-':>8}"
+        cpu = f"{row['cpu']:>8.2f} {row['busiest']:>7.0f}%" if "cpu" in row else f"{'-':>8} {'-':>8}"
         print(f"{name:<46} {row['rps']:>8.0f} {row['p50']:>8.1f} {row['p99']:>8.1f} {cpu}")
     print("CPU ms: the workers' CPU time per request (per start, show and submit for the quiz)")
+    print(
+        f"busiest: the busiest worker's share of that CPU ({100 / workers:.0f}% is an even spread; "
+        "keep-alive connections stay with the worker that accepted them)"
+    )
     lesson, static = rows["lesson page (logged in)"], rows["same lesson HTML as a static file"]
     print()
     print(f"lesson page (logged in): {lesson['rps']:.0f} req/s (target over 1,500 with 8 users)")
