@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,8 +61,11 @@ def test_running_workers_keep_their_heartbeat_in_memory(database_url: str) -> No
     if not Path("/dev/shm").is_dir():
         pytest.skip("no /dev/shm on this system: gunicorn's default folder is used")
     with gunicorn_process(database_url, workers=2) as (_base, master):
-        workers = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-        assert len(workers) == 2
+        children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
+        deadline = time.monotonic() + 15  # the server answers as soon as its first worker is up
+        while len(workers := children.read_text().split()) < 2:
+            assert time.monotonic() < deadline, workers
+            time.sleep(0.05)
         for pid in workers:
             files = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if fd.is_symlink()]
             assert any(name.startswith("/dev/shm/") for name in files), files
