@@ -25,10 +25,12 @@ workers = int(os.environ.get("ACADEMY_WORKERS", multiprocessing.cpu_count()))
 # a long request, and idle keep-alive connections (slow phones) wait in the worker's
 # poller, not in a thread; a connection gets a thread only once its request has arrived.
 # Behind a proxy that buffers whole requests and responses (nginx does by default), the
-# plain `sync` class is faster still (ACADEMY_WORKER_CLASS=sync; same bench: quiz p99
-# 42-49 ms against 49-68, lesson pages 900-1,050/s against 460-970/s): a busy worker
-# accepts no connection, so requests go to a free one, and there is no keep-alive to
-# manage. Without such a proxy, a few clients sending slowly would hold every sync worker.
+# plain `sync` class is faster still (ACADEMY_WORKER_CLASS=sync; same bench, 3 rounds:
+# quiz p99 42-58 ms against 49-78, lesson pages 890-1,150/s against 460-1,060/s): a busy
+# worker accepts no connection, so requests go to a free one, and there is no keep-alive
+# to manage. Without such a proxy, a few clients sending slowly would hold every sync
+# worker; and a sync worker sends no heartbeat during a request, so an export that runs
+# longer than `timeout` (a large cohort's certificates) needs ACADEMY_TIMEOUT raised.
 worker_class = os.environ.get("ACADEMY_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("ACADEMY_THREADS", 1))
 timeout = int(os.environ.get("ACADEMY_TIMEOUT", 30))
