@@ -24,14 +24,18 @@ workers = int(os.environ.get("ACADEMY_WORKERS", multiprocessing.cpu_count()))
 # Threaded workers (gthread) even with one thread: a worker's heartbeat does not wait for
 # a long request, and idle keep-alive connections (slow phones) wait in the worker's
 # poller, not in a thread; a connection gets a thread only once its request has arrived.
+# Ours (webapp/server.py) accepts a new connection only while its thread is free: plain
+# gthread kept accepting while busy, so newcomers queued behind a long request while the
+# other worker idled, and connections opened together could all go to one worker (bench:
+# one worker doing 100% of the lesson rows' work; now 50-51%, lesson pages 1,080-1,160/s).
 # Behind a proxy that buffers whole requests and responses (nginx does by default), the
-# plain `sync` class is faster still (ACADEMY_WORKER_CLASS=sync; same bench, 3 rounds:
-# quiz p99 42-58 ms against 49-78, lesson pages 890-1,150/s against 460-1,060/s): a busy
-# worker accepts no connection, so requests go to a free one, and there is no keep-alive
-# to manage. Without such a proxy, a few clients sending slowly would hold every sync
-# worker; and a sync worker sends no heartbeat during a request, so an export that runs
-# longer than `timeout` (a large cohort's certificates) needs ACADEMY_TIMEOUT raised.
-worker_class = os.environ.get("ACADEMY_WORKER_CLASS", "gthread")
+# plain `sync` class is an option too (ACADEMY_WORKER_CLASS=sync). Against plain gthread it
+# measured faster (3 rounds: quiz p99 42-58 ms against 49-78, lesson pages 890-1,150/s
+# against 460-1,060/s), mostly for the spread of connections that ours now also has, and
+# it has no keep-alive to manage. Without such a proxy, a few clients sending slowly
+# would hold every sync worker; and a sync worker sends no heartbeat during a request,
+# so an export longer than `timeout` (a large cohort's certificates) needs ACADEMY_TIMEOUT.
+worker_class = os.environ.get("ACADEMY_WORKER_CLASS", "webapp.server.FreeThreadWorker")
 threads = int(os.environ.get("ACADEMY_THREADS", 1))
 timeout = int(os.environ.get("ACADEMY_TIMEOUT", 30))
 graceful_timeout = 20

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import http.client
 import os
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +36,7 @@ def test_access_lines_use_the_format_the_fast_logger_knows(settings: dict[str, A
 
 def test_one_worker_per_core_and_not_recycled_every_few_seconds(settings: dict[str, Any]) -> None:
     # gthread: idle keep-alive connections wait in the poller, not in the request thread
-    assert settings["worker_class"] == "gthread" and settings["threads"] == 1
+    assert settings["worker_class"] == "webapp.server.FreeThreadWorker" and settings["threads"] == 1
     assert settings["workers"] == os.cpu_count()  # more threads or processes than cores: each request slower
     assert settings["max_requests"] >= 50_000  # at 1,500 requests/s, 5,000 restarted a worker every 13 s
     assert 0 < settings["max_requests_jitter"] < settings["max_requests"]
@@ -69,3 +71,27 @@ def test_running_workers_keep_their_heartbeat_in_memory(database_url: str) -> No
         for pid in workers:
             files = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if fd.is_symlink()]
             assert any(name.startswith("/dev/shm/") for name in files), files
+
+
+def test_a_worker_held_by_a_slow_client_leaves_newcomers_to_the_other(database_url: str) -> None:
+    """One client sends half a request and stops: its worker's only thread waits for the rest.
+
+    Every visitor after it must be served by the other worker at once. gthread as
+    gunicorn ships it would accept some of them into the held worker, where they would
+    wait behind the slow client (webapp/server.py).
+    """
+    with gunicorn_process(database_url, workers=2) as (base, _master):
+        host, port = base.removeprefix("http://").split(":")
+        slow = socket.create_connection((host, int(port)))
+        try:
+            slow.sendall(b"GET / HTTP/1.1\r\nHost: academy\r\n")  # no blank line: the request is not over
+            time.sleep(0.5)  # accepted, and its worker's thread is reading the headers
+            for _ in range(8):  # each a new connection, as from a new visitor
+                visitor = http.client.HTTPConnection(host, int(port), timeout=5)
+                visitor.request("GET", "/", headers={"Connection": "close"})
+                assert visitor.getresponse().status == 200
+                visitor.close()
+            slow.sendall(b"Connection: close\r\n\r\n")  # the slow client finishes: served too
+            assert slow.recv(64).startswith(b"HTTP/1.1 200")
+        finally:
+            slow.close()
