@@ -27,7 +27,7 @@ workers = int(os.environ.get("ACADEMY_WORKERS", multiprocessing.cpu_count()))
 # Ours (webapp/server.py) accepts a new connection only while its thread is free: plain
 # gthread kept accepting while busy, so newcomers queued behind a long request while the
 # other worker idled, and connections opened together could all go to one worker (bench:
-# one worker doing 100% of the lesson rows' work; now 50-51%, lesson pages 1,080-1,160/s).
+# one worker doing 100% of the lesson rows' work; now 50-51% in 6 runs, lesson 738-1,156/s).
 # Behind a proxy that buffers whole requests and responses (nginx does by default), the
 # plain `sync` class is an option too (ACADEMY_WORKER_CLASS=sync). Against plain gthread it
 # measured faster (3 rounds: quiz p99 42-58 ms against 49-78, lesson pages 890-1,150/s

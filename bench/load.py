@@ -161,11 +161,15 @@ def login(base: str, email: str) -> requests.Session:
     return http
 
 
+def worker_pids(master: int) -> list[str]:
+    return Path(f"/proc/{master}/task/{master}/children").read_text().split()
+
+
 def worker_cpu_seconds(master: int) -> dict[str, float]:
     """CPU time (user and system) each of the master's workers has used so far, by pid."""
     clock = os.sysconf("SC_CLK_TCK")
     seconds = {}
-    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+    for pid in worker_pids(master):
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         seconds[pid] = (int(fields[11]) + int(fields[12])) / clock  # utime, stime
     return seconds
@@ -348,9 +352,8 @@ def quiz_submit_load(base: str, master: int) -> dict[str, float]:
 
 
 def peak_memory_mb(master: int) -> list[float]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     peaks = []
-    for pid in children:
+    for pid in worker_pids(master):
         status = Path(f"/proc/{pid}/status").read_text()
         peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
     return peaks

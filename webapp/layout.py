@@ -52,14 +52,14 @@ class Cache:
 
     def get(self, key: Any) -> Any:
         with self._lock:
-            text = self._entries.get(key)
-            if text is not None:
+            value = self._entries.get(key)
+            if value is not None:
                 self._entries.move_to_end(key)
-            return text
+            return value
 
-    def put(self, key: Any, text: Any) -> None:
+    def put(self, key: Any, value: Any) -> None:
         with self._lock:
-            self._entries[key] = text
+            self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
