@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from course import quiz
 from course.content import Module
@@ -58,6 +59,14 @@ OPEN_ATTEMPT = (
     )
     .order_by(QuizAttempt.id.desc())
     .limit(1)
+)
+
+
+# Built once, like OPEN_ATTEMPT: grading runs on every quiz submission. The values to
+# set are the statement's parameters (status, answers, credits, score, passed, submitted_at).
+_ATTEMPTS = QuizAttempt.__table__.c
+GRADE_OPEN_ATTEMPT = QuizAttempt.__table__.update().where(
+    _ATTEMPTS.id == bindparam("attempt_id"), _ATTEMPTS.status == AttemptStatus.OPEN.value
 )
 
 
@@ -145,24 +154,24 @@ def submit(
     result = quiz.score(module.question_pool, shown_questions(attempt), answers, attempt.pass_mark)
     stored_answers = {item.question_id: sorted(item.chosen) for item in result.items}
     credits = [{"q": item.question_id, "credit": item.credit} for item in result.items]
+    graded = {
+        "status": AttemptStatus.SUBMITTED.value,
+        "answers": stored_answers,
+        "credits": credits,
+        "score": result.score,
+        "passed": result.passed,
+        "submitted_at": now or utcnow(),
+    }
     # Only an open attempt is graded; if another request graded it first, theirs stands
-    # and the refresh below returns the stored result. The statement is safe without the
-    # snapshot the attempt was read in, so only this write waits for other writers.
+    # and is read back. The statement is safe without the snapshot the attempt was read
+    # in, so only this write waits for other writers.
     with write_phase(session):
-        session.execute(
-            update(QuizAttempt)
-            .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.OPEN.value)
-            .values(
-                status=AttemptStatus.SUBMITTED.value,
-                answers=stored_answers,
-                credits=credits,
-                score=result.score,
-                passed=result.passed,
-                submitted_at=now or utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        session.refresh(attempt)
+        updated = session.connection().execute(GRADE_OPEN_ATTEMPT, {"attempt_id": attempt.id, **graded})
+        if updated.rowcount == 1:  # ours is the stored result: no need to read it back
+            for key, value in graded.items():
+                set_committed_value(attempt, key, value)
+        else:
+            session.refresh(attempt)
     return attempt
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import bindparam, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from course import throttle
@@ -175,10 +175,15 @@ def delete_cohort(session: Session, actor: User, cohort: Cohort) -> None:
 
 def cohort_modules(catalogue: Catalogue, cohort: Cohort) -> list[Module]:
     """The modules the cohort works through, in order: its path's, or the chosen ones."""
-    if cohort.path_id:
-        path = catalogue.path(cohort.path_id)
+    return modules_in_scope(catalogue, cohort.path_id, cohort.module_ids)
+
+
+def modules_in_scope(catalogue: Catalogue, path_id: str | None, module_ids: list[str] | None) -> list[Module]:
+    """A cohort's modules from its two settings: a learning path, else a list of module ids."""
+    if path_id:
+        path = catalogue.path(path_id)
         return catalogue.modules_of(path) if path is not None else []
-    return [m for m in (catalogue.module(i) for i in cohort.module_ids or ()) if m is not None]
+    return [m for m in (catalogue.module(i) for i in module_ids or ()) if m is not None]
 
 
 def covers(catalogue: Catalogue, cohort: Cohort, module_id: str) -> bool:
@@ -398,18 +403,27 @@ def join(session: Session, user: User, code: str, address: str, source: str = "c
     return JoinResult(JoinOutcome.JOINED, cohort)
 
 
+# Built once: every quiz start asks it. Only the three columns the rule needs, through
+# Core on the session's own connection and transaction (no Cohort objects are built).
+_COHORT_PASS_MARKS = (
+    select(Cohort.pass_mark, Cohort.path_id, Cohort.module_ids)
+    .join(Enrolment, Enrolment.cohort_id == Cohort.id)
+    .where(Enrolment.user_id == bindparam("user_id"), Cohort.pass_mark.is_not(None))
+)
+
+
 def pass_mark_for(session: Session, catalogue: Catalogue, user_id: int, module_id: str) -> int | None:
     """The cohort pass mark for this learner's quiz on this module, or None for the module's own.
 
     A learner in several cohorts that cover the module and set a pass mark gets
     the highest of them, so no cohort's requirement is undercut.
     """
-    rows = session.scalars(
-        select(Cohort)
-        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .where(Enrolment.user_id == user_id, Cohort.pass_mark.is_not(None))
-    )
-    marks = [c.pass_mark for c in rows if c.pass_mark is not None and covers(catalogue, c, module_id)]
+    rows = session.connection().execute(_COHORT_PASS_MARKS, {"user_id": user_id})
+    marks = [
+        mark
+        for mark, path_id, module_ids in rows
+        if any(m.id == module_id for m in modules_in_scope(catalogue, path_id, module_ids))
+    ]
     return max(marks) if marks else None
 
 

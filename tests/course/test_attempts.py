@@ -49,6 +49,26 @@ def test_cohort_pass_mark_is_stored_on_the_attempt(dbsession: Any, learner: Any)
     assert attempt.score == 90.0 and attempt.passed and attempt.pass_mark == 90
 
 
+def test_the_grade_a_submit_reports_is_the_one_stored(database_url: str, dbsession: Any, learner: Any) -> None:
+    """The submitting request keeps its own grade without reading it back: it must equal the stored row."""
+    attempt = attempts.start_attempt(dbsession, learner.id, MODULE, rng=random.Random(3))
+    answers = right_answers(MODULE, attempt)
+    wrong = attempt.shown[0]
+    answers[wrong["q"]] = [o for o in wrong["o"] if o not in answers[wrong["q"]]][:1]
+    attempts.submit(dbsession, attempt, MODULE, answers)
+    dbsession.commit()
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as fresh:
+        stored = fresh.get(QuizAttempt, attempt.id)
+        reported = {k: getattr(attempt, k) for k in ("status", "answers", "credits", "score", "passed")}
+        assert reported == {k: getattr(stored, k) for k in reported}
+        assert stored.submitted_at == attempt.submitted_at
+        assert stored.status == "submitted" and stored.score == 90.0 and stored.passed is True
+        assert stored.answers[wrong["q"]] == answers[wrong["q"]]
+    engine.dispose()
+    assert not dbsession.dirty  # nothing left for the request's commit to write again
+
+
 def test_max_attempts(dbsession: Any, learner: Any) -> None:
     module = replace(MODULE, quiz=QuizSettings(questions_per_attempt=3, max_attempts=2))
     for _ in range(2):
