@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from course.content import Catalogue, ContentError, load_catalogue
 from webapp import layout
 from webapp.extensions import babel, csrf, db, login_manager
-from webapp.i18n import LANGUAGES, RTL_LANGUAGES, box_labels, select_locale
+from webapp.i18n import LANGUAGES, RTL_LANGUAGES, box_labels, install_template_gettext, select_locale
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.session_interface = RememberingSessionInterface()  # cookies already verified are decoded once
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     app.extensions["catalogue"] = _load_content(app)
     db.init_app(app)
     csrf.init_app(app)

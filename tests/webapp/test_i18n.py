@@ -265,6 +265,18 @@ def test_force_locale_renders_text_and_content_in_another_language(app: Any) -> 
         assert catalogue().module(MODULE_ONE).title == "The Convention at a glance"
 
 
+def test_templates_follow_force_locale_inside_a_request(app: Any) -> None:
+    """Templates find a request's translations once; a force_locale block still gets its own language."""
+    from flask import render_template_string
+
+    words = '{{ _("Certificate of completion") }}'
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        spanish = render_template_string(words)
+        with force_locale("ar"):
+            assert render_template_string(words) == "شهادة إتمام"
+        assert render_template_string(words) == spanish != "Certificate of completion"
+
+
 def test_content_translations_command_reports_each_language(runner: Any) -> None:
     result = runner.invoke(args=["content", "translations"])
     assert result.exit_code == 0, result.output
