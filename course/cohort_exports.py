@@ -7,6 +7,10 @@ spreadsheet shows it as text and never runs it as a formula (a name typed as
 `=HYPERLINK(...)` stays a name), and the file starts with a byte-order mark so
 Excel reads the UTF-8 names correctly.
 
+Times (meetings, enrolments, quiz submissions) are written in the cohort's time
+zone as ISO 8601 with the UTC offset, 2026-03-03T09:00+03:00: the wall-clock time
+the cohort saw, and an instant no reader or program can take for another.
+
 Column titles and status words come from the caller (the web layer translates
 them); a missing label falls back to its key.
 """
@@ -49,8 +53,9 @@ def to_csv(table: Table, safe: bool) -> str:
     return ("\ufeff" if safe else "") + out.getvalue()
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+def _when(value: datetime | None, zone: str) -> str:
+    """An instant as the cohort's clock showed it, with the offset: 2026-03-03T09:00+03:00."""
+    return cohorts.local_time(zone, value).isoformat(timespec="minutes") if value else ""
 
 
 def _number(value: float | None) -> str:
@@ -74,7 +79,7 @@ def roster(session: Session, cohort: Cohort, labels: Mapping[str, str]) -> Table
             user.email,
             user.organisation,
             user.country,
-            _when(enrolment.enrolled_at),
+            _when(enrolment.enrolled_at, cohort.timezone),
             label(f"source_{enrolment.source}"),
         )
         for user, enrolment in cohorts.learners(session, cohort.id)
@@ -103,7 +108,7 @@ def attendance(session: Session, cohort: Cohort, labels: Mapping[str, str]) -> T
     label = _Labels(labels)
     table = cohorts.attendance_table(session, cohort)
     header = [label("name"), label("email")]
-    header += [f"{_when(m.starts_at)} {m.title}" for m in table.meetings]
+    header += [f"{_when(m.starts_at, cohort.timezone)} {m.title}" for m in table.meetings]
     header.append(label("attendance_share"))
     rows = []
     for user in table.learners:
@@ -137,7 +142,7 @@ def scores(session: Session, cohort: Cohort, modules: Sequence[Module], labels: 
             name,
             email,
             titles.get(attempt.module_id, attempt.module_id),
-            _when(attempt.submitted_at),
+            _when(attempt.submitted_at, cohort.timezone),
             _number(attempt.score),
             str(attempt.pass_mark),
             label("yes") if attempt.passed else label("no"),

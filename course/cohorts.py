@@ -6,9 +6,19 @@ alphabet without look-alike characters, read aloud as two groups of five),
 which the instructor can close or replace; failed codes are throttled per
 account and per address in the database, so guessing is slow on every worker.
 
-Meeting times are the cohort's local wall-clock time as the instructor typed it
-(stored as if UTC, and shown in UTC, so they read back unchanged): a workshop
-at 09:00 in Nairobi shows 09:00 to everyone.
+Time zones: every cohort has one (an IANA name such as Africa/Nairobi; UTC by
+default). Instructors type a meeting's day and time in the cohort's zone; it is
+stored as the true UTC instant, so "held", "upcoming" and every comparison with
+now are right wherever the server runs: a 09:00 meeting in Nairobi (UTC+3) is
+stored as 06:00 UTC and counts as held from 06:00 UTC. Pages and exports show it
+back in the cohort's zone, with the zone named. A local time that does not exist
+(the hour skipped when clocks go forward) is refused; one that happens twice (the
+hour repeated when they go back) means the first of the two (fold=0). Changing a
+cohort's zone keeps every meeting at the local time it was typed as, so the
+meetings' instants move (set_timezone).
+
+Meetings stored before cohorts had zones were typed as local times and kept "as
+if UTC"; their cohorts got the UTC zone, so they read back exactly as before.
 
 Attendance share, for a learner: meetings marked present divided by the meetings
 held so far (started), not counting those the learner was excused from; a learner
@@ -20,11 +30,13 @@ whole cohort at once.
 from __future__ import annotations
 
 import enum
+import functools
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import bindparam, delete, exists, func, select
 from sqlalchemy.orm import Session
@@ -96,6 +108,75 @@ def set_join_open(session: Session, actor: User, cohort: Cohort, is_open: bool) 
         audit(session, actor, "cohort_join_opened" if is_open else "cohort_join_closed", target(cohort))
 
 
+# --- time zones ---------------------------------------------------------------------
+
+DEFAULT_TIMEZONE = "UTC"
+
+
+class UnknownTimezone(ValueError):
+    """A name that is not an IANA time zone known here."""
+
+    def __init__(self, name: str):
+        super().__init__(f"unknown time zone: {name!r}")
+        self.name = name
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time the zone skips (clocks go forward): no instant has it."""
+
+    def __init__(self, local: datetime, zone: str, meeting: Meeting | None = None):
+        super().__init__(f"{local:%Y-%m-%d %H:%M} does not exist in {zone}")
+        self.local = local
+        self.zone = zone
+        self.meeting = meeting  # the meeting that would land there, when a zone change is refused
+
+
+@functools.cache
+def timezone_names() -> tuple[str, ...]:
+    """Every IANA zone name known here, sorted.
+
+    The tzdata package (a dependency) guarantees the full set where the system has
+    no zone database (Windows). "localtime" is left out: it names whatever zone the
+    server is set to, not a place.
+    """
+    return tuple(sorted(available_timezones() - {"localtime", "posixrules"}))
+
+
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(timezone_names())
+
+
+def is_timezone(name: str | None) -> bool:
+    return name in _known_timezones()
+
+
+def zone(name: str) -> ZoneInfo:
+    """The zone of this IANA name; UnknownTimezone for any other string."""
+    if not is_timezone(name):
+        raise UnknownTimezone(name)
+    return ZoneInfo(name)
+
+
+def to_instant(zone_name: str, local: datetime) -> datetime:
+    """The UTC instant of a wall-clock time (naive) in a zone.
+
+    A time the zone skips raises NonexistentLocalTime; a time it repeats is the first
+    occurrence (fold=0), i.e. still on the offset in force before the clocks go back.
+    """
+    tz = zone(zone_name)
+    wall = local.replace(tzinfo=None, fold=0)
+    instant = wall.replace(tzinfo=tz).astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != wall:
+        raise NonexistentLocalTime(wall, zone_name)
+    return instant
+
+
+def local_time(zone_name: str, instant: datetime) -> datetime:
+    """An instant as the zone's wall clock shows it (aware, in that zone)."""
+    return instant.astimezone(zone(zone_name))
+
+
 # --- the cohort itself --------------------------------------------------------------
 
 
@@ -113,6 +194,7 @@ class CohortSettings:
     capacity: int | None = None
     pass_mark: int | None = None
     min_attendance: int | None = None
+    timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
     def of(cls, cohort: Cohort) -> CohortSettings:
@@ -127,10 +209,16 @@ class CohortSettings:
             capacity=cohort.capacity,
             pass_mark=cohort.pass_mark,
             min_attendance=cohort.min_attendance,
+            timezone=cohort.timezone,
         )
 
     def apply(self, cohort: Cohort) -> list[str]:
-        """Write these settings on the cohort; the names of the fields that changed."""
+        """Write these settings on the cohort; the names of the fields that changed.
+
+        The time zone is written as is: on a cohort that has meetings, change it with
+        set_timezone (update_cohort does), which moves them.
+        """
+        zone(self.timezone)  # an unknown name changes nothing
         changed = []
         for f in fields(self):
             value = getattr(self, f.name)
@@ -157,10 +245,53 @@ def create_cohort(session: Session, actor: User, settings: CohortSettings) -> Co
 
 
 def update_cohort(session: Session, actor: User, cohort: Cohort, settings: CohortSettings) -> list[str]:
+    """Save the cohort form; the names of the fields that changed.
+
+    A new time zone goes first, through set_timezone: when it is refused (a meeting's
+    time would not exist in it), nothing has changed.
+    """
+    moved = settings.timezone != cohort.timezone
+    if moved:
+        set_timezone(session, actor, cohort, settings.timezone)
     changed = settings.apply(cohort)
     if changed:
         audit(session, actor, "cohort_updated", target(cohort), ", ".join(changed))
-    return changed
+    return [*changed, "timezone"] if moved else changed
+
+
+def set_timezone(session: Session, actor: User, cohort: Cohort, name: str) -> int:
+    """Put the cohort in another time zone; the number of meetings whose instants moved.
+
+    Meeting times were typed as local times, so each meeting keeps its wall-clock
+    time (09:00 stays 09:00, now in the new zone) and its instant moves by the
+    difference. Every meeting is checked before anything changes: if one's local
+    time does not exist in the new zone (clocks go forward then), this raises
+    NonexistentLocalTime naming that meeting, and nothing changes.
+    """
+    old = cohort.timezone
+    zone(name)
+    if name == old:
+        return 0
+    found = meetings(session, cohort.id)
+    moves = []
+    for meeting in found:
+        wall = local_time(old, meeting.starts_at).replace(tzinfo=None)
+        try:
+            moves.append((meeting, to_instant(name, wall)))
+        except NonexistentLocalTime as refused:
+            raise NonexistentLocalTime(refused.local, name, meeting) from None
+    for meeting, instant in moves:
+        meeting.starts_at = instant
+    cohort.timezone = name
+    audit(
+        session,
+        actor,
+        "cohort_timezone_changed",
+        target(cohort),
+        f"{old} -> {name}; meetings kept their local times: {len(found)}",
+    )
+    session.flush()
+    return len(found)
 
 
 def delete_cohort(session: Session, actor: User, cohort: Cohort) -> None:
@@ -433,7 +564,7 @@ def pass_mark_for(session: Session, catalogue: Catalogue, user_id: int, module_i
 @dataclass(frozen=True)
 class MeetingDetails:
     title: str
-    starts_at: datetime  # the cohort's wall-clock time, as UTC (see the module docstring)
+    starts_at: datetime  # the true instant, aware: to_instant(cohort.timezone, typed local time)
     duration_minutes: int = 120
     agenda: str = ""
 
@@ -525,7 +656,7 @@ class AttendanceTable:
 
     @property
     def held(self) -> tuple[Meeting, ...]:
-        """The meetings that have started: they count for attendance."""
+        """The meetings that have started (true instants, whatever the zone): they count for attendance."""
         return tuple(m for m in self.meetings if m.starts_at <= self.now)
 
     @property

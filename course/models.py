@@ -202,6 +202,8 @@ class Cohort(Base):
     starts_on: Mapped[date | None] = mapped_column(Date, default=None)
     ends_on: Mapped[date | None] = mapped_column(Date, default=None)
     location: Mapped[str] = mapped_column(String(500), default="")  # a place, or an online link
+    # IANA name (Africa/Nairobi): meeting times are typed and shown in this zone (course/cohorts.py).
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     capacity: Mapped[int | None] = mapped_column(Integer, default=None)
     pass_mark: Mapped[int | None] = mapped_column(Integer, default=None)  # overrides the modules'
     min_attendance: Mapped[int | None] = mapped_column(Integer, default=None)  # percent, for certificates

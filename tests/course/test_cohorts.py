@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from course import accounts, attempts, certificates, cohort_exports, cohort_progress, cohorts, progress
 from course.content import Catalogue, Module, load_catalogue
-from course.models import AttendanceStatus, Cohort, Role, User
+from course.models import AttendanceStatus, AuditEvent, Cohort, Role, User
 from course.progress import ModuleStatus
 from course.quiz import Question
 from tests.conftest import PASSWORD
@@ -247,6 +248,150 @@ def test_attendance_share_counts_held_meetings_less_excused_as_the_certificate_d
         )
     before = cohorts.attendance_table(dbsession, cohort, datetime(2026, 3, 1, tzinfo=UTC))
     assert before.share(ana.id) is None and not cohorts.meets_min_attendance(before, cohort, ana.id)
+
+
+# --- time zones -----------------------------------------------------------------------
+
+
+def nairobi_meeting(session: Any, trainer: User, cohort: Cohort, title: str, day: int, hour: int) -> Any:
+    """A meeting typed as `hour`:00 on `day` March 2026, on the cohort's clock."""
+    when = cohorts.to_instant(cohort.timezone, datetime(2026, 3, day, hour))
+    return cohorts.add_meeting(session, trainer, cohort, cohorts.MeetingDetails(title, when))
+
+
+def test_a_nairobi_meeting_at_nine_is_stored_as_six_utc_and_held_from_then(
+    dbsession: Any, people: Any
+) -> None:
+    trainer, ana = people(role=Role.INSTRUCTOR), people("Ana")
+    cohort = new_cohort(dbsession, trainer, timezone="Africa/Nairobi", min_attendance=100)
+    cohorts.enrol(dbsession, cohort, ana.id, "code")
+    first = nairobi_meeting(dbsession, trainer, cohort, "Day 1", 2, 9)
+    second = nairobi_meeting(dbsession, trainer, cohort, "Day 2", 3, 9)
+    cohorts.mark_attendance(dbsession, trainer, first, {ana.id: AttendanceStatus.PRESENT})
+    cohorts.mark_attendance(dbsession, trainer, second, {ana.id: AttendanceStatus.ABSENT})
+    dbsession.commit()
+    dbsession.expire_all()
+
+    stored = dbsession.get(type(second), second.id).starts_at
+    assert stored == datetime(2026, 3, 3, 6, tzinfo=UTC)
+    assert cohorts.local_time(cohort.timezone, stored).strftime("%H:%M %Z") == "09:00 EAT"
+
+    def share(now: datetime) -> float | None:
+        table = cohorts.attendance_table(dbsession, cohort, now)
+        rule = certificates.attendance_share(dbsession, cohort, ana.id, now)
+        assert rule.percent == (None if table.share(ana.id) is None else round(table.share(ana.id)))
+        assert rule.is_met == cohorts.meets_min_attendance(table, cohort, ana.id)
+        return table.share(ana.id)
+
+    assert share(datetime(2026, 3, 3, 5, 59, tzinfo=UTC)) == 100.0  # 08:59 in Nairobi: day 2 not begun
+    assert share(datetime(2026, 3, 3, 6, 0, tzinfo=UTC)) == 50.0  # 09:00 in Nairobi: day 2 is held
+    assert share(datetime(2026, 3, 3, 8, 59, tzinfo=UTC)) == 50.0  # not three hours late
+
+
+def test_a_bogota_meeting_is_not_held_five_hours_early(dbsession: Any, people: Any) -> None:
+    trainer = people(role=Role.INSTRUCTOR)
+    cohort = new_cohort(dbsession, trainer, timezone="America/Bogota")
+    meeting = nairobi_meeting(dbsession, trainer, cohort, "Day 1", 3, 9)
+    assert meeting.starts_at == datetime(2026, 3, 3, 14, tzinfo=UTC)
+    assert cohorts.attendance_table(dbsession, cohort, datetime(2026, 3, 3, 9, tzinfo=UTC)).held == ()
+    assert cohorts.attendance_table(dbsession, cohort, datetime(2026, 3, 3, 14, tzinfo=UTC)).held == (
+        meeting,
+    )
+
+
+def test_a_skipped_local_time_is_refused_and_a_repeated_one_is_its_first_occurrence() -> None:
+    with pytest.raises(cohorts.NonexistentLocalTime) as refused:
+        cohorts.to_instant("America/New_York", datetime(2026, 3, 8, 2, 30))  # clocks go 02:00 -> 03:00
+    assert refused.value.zone == "America/New_York" and refused.value.local == datetime(2026, 3, 8, 2, 30)
+    with pytest.raises(cohorts.NonexistentLocalTime):
+        cohorts.to_instant("Europe/Paris", datetime(2026, 3, 29, 2, 0))
+    # 01:30 happens twice on 1 November (EDT, then EST): the first, at UTC-4
+    assert cohorts.to_instant("America/New_York", datetime(2026, 11, 1, 1, 30)) == datetime(
+        2026, 11, 1, 5, 30, tzinfo=UTC
+    )
+    assert cohorts.to_instant("America/New_York", datetime(2026, 3, 8, 3, 0)) == datetime(
+        2026, 3, 8, 7, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize(
+    # Vietnam's zone is Asia/Ho_Chi_Minh: IANA has no Asia/Hanoi.
+    "name",
+    ["Mars/Olympus", "Asia/Hanoi", "africa/nairobi", "Africa/Nairobi ", "localtime", "../UTC", ""],
+)
+def test_an_unknown_time_zone_is_refused_and_changes_nothing(dbsession: Any, people: Any, name: str) -> None:
+    trainer = people(role=Role.INSTRUCTOR)
+    with pytest.raises(cohorts.UnknownTimezone):
+        new_cohort(dbsession, trainer, timezone=name)
+    cohort = new_cohort(dbsession, trainer, timezone="Asia/Ho_Chi_Minh")
+    nairobi_meeting(dbsession, trainer, cohort, "Day 1", 3, 9)
+    settings = cohorts.CohortSettings.of(cohort)
+    with pytest.raises(cohorts.UnknownTimezone):
+        cohorts.update_cohort(
+            dbsession, trainer, cohort, cohorts.CohortSettings(**{**vars(settings), "timezone": name})
+        )
+    assert cohort.timezone == "Asia/Ho_Chi_Minh"
+    assert cohorts.meetings(dbsession, cohort.id)[0].starts_at == datetime(2026, 3, 3, 2, tzinfo=UTC)
+    assert "Africa/Nairobi" in cohorts.timezone_names() and "localtime" not in cohorts.timezone_names()
+
+
+def test_changing_the_zone_keeps_each_meetings_local_time(dbsession: Any, people: Any) -> None:
+    trainer = people(role=Role.INSTRUCTOR)
+    cohort = new_cohort(dbsession, trainer)  # UTC, as every cohort made before zones
+    assert cohort.timezone == "UTC"
+    day1 = nairobi_meeting(dbsession, trainer, cohort, "Day 1", 2, 9)
+    day2 = nairobi_meeting(dbsession, trainer, cohort, "Day 2", 3, 14)
+    settings = cohorts.CohortSettings.of(cohort)
+    changed = cohorts.update_cohort(
+        dbsession, trainer, cohort, cohorts.CohortSettings(**{**vars(settings), "timezone": "Africa/Nairobi"})
+    )
+    assert changed == ["timezone"] and cohort.timezone == "Africa/Nairobi"
+    dbsession.commit()
+    dbsession.expire_all()
+    assert [m.starts_at for m in cohorts.meetings(dbsession, cohort.id)] == [
+        datetime(2026, 3, 2, 6, tzinfo=UTC),
+        datetime(2026, 3, 3, 11, tzinfo=UTC),
+    ]
+    walls = [cohorts.local_time(cohort.timezone, m.starts_at) for m in (day1, day2)]
+    assert [(w.day, w.hour) for w in walls] == [(2, 9), (3, 14)]
+    audit = dbsession.scalar(select(AuditEvent).where(AuditEvent.action == "cohort_timezone_changed"))
+    assert audit.actor_id == trainer.id and audit.target == f"cohort:{cohort.id}"
+    assert audit.detail == "UTC -> Africa/Nairobi; meetings kept their local times: 2"
+    assert cohorts.set_timezone(dbsession, trainer, cohort, "Africa/Nairobi") == 0  # no change, no move
+
+
+def test_a_zone_change_that_would_put_a_meeting_in_a_skipped_hour_changes_nothing(
+    dbsession: Any, people: Any
+) -> None:
+    trainer = people(role=Role.INSTRUCTOR)
+    cohort = new_cohort(dbsession, trainer, timezone="Africa/Nairobi")
+    fine = nairobi_meeting(dbsession, trainer, cohort, "Day 1", 7, 9)
+    early = cohorts.add_meeting(
+        dbsession,
+        trainer,
+        cohort,
+        cohorts.MeetingDetails(
+            "Night call", cohorts.to_instant("Africa/Nairobi", datetime(2026, 3, 8, 2, 30))
+        ),
+    )
+    before = (fine.starts_at, early.starts_at)
+    with pytest.raises(cohorts.NonexistentLocalTime) as refused:
+        cohorts.set_timezone(dbsession, trainer, cohort, "America/New_York")
+    assert refused.value.meeting is early and refused.value.zone == "America/New_York"
+    assert cohort.timezone == "Africa/Nairobi" and (fine.starts_at, early.starts_at) == before
+    assert dbsession.scalar(select(AuditEvent).where(AuditEvent.action == "cohort_timezone_changed")) is None
+
+
+def test_exports_write_times_on_the_cohorts_clock_with_the_offset(dbsession: Any, people: Any) -> None:
+    trainer, ana = people(role=Role.INSTRUCTOR), people("Ana")
+    cohort = new_cohort(dbsession, trainer, timezone="Africa/Nairobi")
+    cohorts.enrol(dbsession, cohort, ana.id, "code")
+    nairobi_meeting(dbsession, trainer, cohort, "Day 1", 3, 9)
+    table = cohort_exports.attendance(dbsession, cohort, {})
+    assert table.header[2] == "2026-03-03T09:00+03:00 Day 1"
+    assert datetime.fromisoformat(table.header[2].split()[0]) == datetime(2026, 3, 3, 6, tzinfo=UTC)
+    enrolled = cohort_exports.roster(dbsession, cohort, {}).rows[0][4]
+    assert enrolled.endswith("+03:00")
 
 
 # --- grid and analysis --------------------------------------------------------------

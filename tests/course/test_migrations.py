@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from course import migrate
-from course.db import make_engine
-from course.models import UTCDateTime
+from course import cohorts, migrate
+from course.db import make_engine, make_sessionmaker
+from course.models import Cohort, UTCDateTime
 from tests.conftest import empty_database
 
 BEFORE_EMAIL_CONFIRMATION = "eda1d9443c0a"
@@ -54,3 +54,54 @@ def test_accounts_that_existed_count_as_confirmed_since_their_creation(fresh_eng
     with fresh_engine.connect() as conn:
         assert conn.execute(sa.select(user.c.email_confirmed_at)).scalar_one() == created
     assert migrate.current(fresh_engine) == migrate.head(fresh_engine)
+
+
+BEFORE_COHORT_TIMEZONE = "76a8483a4d7a"
+
+
+def test_cohorts_that_existed_get_utc_and_their_meetings_read_back_unchanged(fresh_engine: Engine) -> None:
+    """Meetings were stored as the typed wall-clock time "as if UTC": in a UTC cohort that is right."""
+    migrate.upgrade(fresh_engine, BEFORE_COHORT_TIMEZONE)
+    typed = datetime(2026, 3, 3, 9, tzinfo=UTC)  # "09:00" as the instructor typed it
+    cohort_id = 7
+    with fresh_engine.begin() as conn:
+        conn.execute(
+            sa.table(
+                "cohort",
+                *(sa.column(name) for name in ("id", "title", "description", "location", "is_join_open")),
+                sa.column("module_ids", sa.JSON()),
+                sa.column("created_at", UTCDateTime()),
+            )
+            .insert()
+            .values(
+                id=cohort_id,
+                title="Workshop",
+                description="",
+                location="",
+                is_join_open=True,
+                module_ids=[],
+                created_at=typed,
+            )
+        )
+        meeting = sa.table(
+            "meeting",
+            *(sa.column(name) for name in ("cohort_id", "title", "duration_minutes", "agenda")),
+            sa.column("starts_at", UTCDateTime()),
+        )
+        conn.execute(
+            meeting.insert().values(
+                cohort_id=cohort_id, title="Day 1", starts_at=typed, duration_minutes=120, agenda=""
+            )
+        )
+    migrate.upgrade(fresh_engine)
+    assert migrate.current(fresh_engine) == migrate.head(fresh_engine)
+
+    with make_sessionmaker(fresh_engine)() as session:
+        cohort = session.get(Cohort, cohort_id)
+        assert cohort.timezone == "UTC"
+        (stored,) = cohorts.meetings(session, cohort_id)
+        assert stored.starts_at == typed
+        assert cohorts.local_time(cohort.timezone, stored.starts_at).strftime("%Y-%m-%d %H:%M") == (
+            "2026-03-03 09:00"
+        )
+        assert cohorts.attendance_table(session, cohort, typed).held == (stored,)

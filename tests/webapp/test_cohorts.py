@@ -330,7 +330,9 @@ def test_a_cohort_from_creation_to_export(app: Any, session: Any, make_user: Any
         or scores[1][0] == "Alice Wanjiru"
     )
     attendance = read_csv(trainer.get(f"/cohorts/{cohort_id}/export/attendance.csv"))
-    assert attendance[0][2] == f"{yesterday.isoformat()} 09:00 Day 1: preservation and production orders"
+    assert (
+        attendance[0][2] == f"{yesterday.isoformat()}T09:00+00:00 Day 1: preservation and production orders"
+    )
     assert ["Bob Otieno", "bob@example.org", "absent", "0"] in attendance
     roster_rows = {
         row[1]: row for row in read_csv(trainer.get(f"/cohorts/{cohort_id}/export/roster.csv"))[1:]

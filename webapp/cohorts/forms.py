@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from course import cohorts
 from course.content import Catalogue
 from course.models import AttendanceStatus
 from course.quiz import Option, Question
@@ -58,9 +60,16 @@ class CohortForm(FlaskForm):
         _l("Minimum attendance for the certificate, in % (leave empty for none)"),
         validators=[Optional(), NumberRange(1, 100)],
     )
+    # Every IANA name (about 600); checked in validate(), with a clearer message than "Not a valid choice".
+    timezone = SelectField(
+        _l("Time zone of the meetings"), default=cohorts.DEFAULT_TIMEZONE, validate_choice=False
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
+        if not cohorts.is_timezone(self.timezone.data):
+            self.timezone.errors.append(_l("Choose a time zone from the list, for example Africa/Nairobi."))
+            ok = False
         if self.path_id.data and self.module_ids.data:
             self.module_ids.errors.append(_l("Choose a learning path or modules, not both."))
             ok = False
@@ -79,6 +88,7 @@ def cohort_form(catalogue: Catalogue, **kwargs: Any) -> CohortForm:
         SelectChoice(p.id, p.title) for p in catalogue.paths
     ]
     form.module_ids.choices = [SelectChoice(m.id, m.title) for m in catalogue.modules]
+    form.timezone.choices = [SelectChoice(name, name) for name in cohorts.timezone_names()]
     return form
 
 
@@ -131,6 +141,8 @@ class RosterConfirmForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
+    """A meeting, day and time typed in the cohort's zone (`zone`); once valid, `starts_at` is the instant."""
+
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     day = DateField(_l("Date"), validators=[InputRequired()])
     time = TimeField(_l("Start time"), validators=[InputRequired()])
@@ -138,6 +150,29 @@ class MeetingForm(FlaskForm):
         _l("Length in minutes"), default=120, validators=[InputRequired(), NumberRange(5, 24 * 60)]
     )
     agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, zone: str, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.starts_at: datetime | None = None
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok:
+            try:
+                self.starts_at = cohorts.to_instant(
+                    self.zone, datetime.combine(self.day.data, self.time.data)
+                )
+            except cohorts.NonexistentLocalTime:
+                self.time.errors.append(
+                    _l(
+                        "This time does not exist on that day in %(zone)s: the clocks go forward past it. "
+                        "Choose another time.",
+                        zone=self.zone,
+                    )
+                )
+                ok = False
+        return ok
 
 
 ATTENDANCE_LABELS = {

@@ -65,12 +65,29 @@ def cohort_nav() -> str | None:
         return None
 
 
+# How a meeting's time is shown, everywhere: in its cohort's zone, which is named.
+# Flask-Babel would move a datetime to the app's zone (UTC): rebase=False keeps the cohort's.
+
+
 @bp.app_template_filter("cohort_when")
-def cohort_when(value: datetime | None) -> str:
-    """A meeting time: date and hour, as the instructor typed them."""
+def cohort_when(value: datetime | None, zone: str) -> str:
+    """A meeting time in the cohort's zone, named: "Tuesday, March 3, 2026, 9:00 AM (Africa/Nairobi)"."""
     if value is None:
         return ""
-    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+    local = cohorts.local_time(zone, value)
+    # TRANSLATORS: a meeting's time: day (Tuesday, March 3, 2026), hour (9:00 AM), zone (Africa/Nairobi)
+    return _(
+        "%(day)s, %(time)s (%(zone)s)",
+        day=format_date(local.date(), "full"),
+        time=format_time(local, "short", rebase=False),
+        zone=zone,
+    )
+
+
+@bp.app_template_filter("cohort_day")
+def cohort_day(value: datetime | None, zone: str) -> str:
+    """The day of a meeting in the cohort's zone (a column heading): "Mar 3, 2026"."""
+    return format_date(cohorts.local_time(zone, value).date(), "medium") if value else ""
 
 
 def join_url(cohort: Any) -> str:
@@ -104,6 +121,7 @@ def _settings(form: CohortForm) -> cohorts.CohortSettings:
         capacity=form.capacity.data,
         pass_mark=form.pass_mark.data,
         min_attendance=form.min_attendance.data,
+        timezone=form.timezone.data,
     )
 
 
@@ -163,14 +181,27 @@ def _learner_page(cohort: Any, modules: list[Any]) -> str:
 def edit(cohort_id: int) -> str | Response:
     cohort = managed_cohort_or_404(cohort_id)
     if request.method == "POST":
-        form = cohort_form(catalogue())
+        form = cohort_form(catalogue(), timezone=cohort.timezone)  # a post without the field keeps the zone
     else:
         settings = cohorts.CohortSettings.of(cohort)
         form = cohort_form(catalogue(), obj=settings, path_id=settings.path_id or "")
     if form.validate_on_submit():
-        changed = cohorts.update_cohort(db.session, current_user, cohort, _settings(form))
-        flash(_("The cohort is saved.") if changed else _("Nothing was changed."), "success")
-        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+        try:
+            changed = cohorts.update_cohort(db.session, current_user, cohort, _settings(form))
+        except cohorts.NonexistentLocalTime as refused:
+            form.timezone.errors.append(
+                _(
+                    "The meeting “%(title)s” is on %(day)s at %(time)s, a time the clocks skip that day "
+                    "in %(zone)s. Move the meeting first, or choose another time zone.",
+                    title=refused.meeting.title if refused.meeting else "",
+                    day=format_date(refused.local.date(), "long"),
+                    time=format_time(refused.local.time(), "short", rebase=False),
+                    zone=refused.zone,
+                )
+            )
+        else:
+            flash(_("The cohort is saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/edit.html", form=form, cohort=cohort)
 
 

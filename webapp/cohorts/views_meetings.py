@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -19,10 +17,10 @@ from webapp.extensions import db
 
 
 def _details(form: MeetingForm) -> cohorts.MeetingDetails:
+    assert form.starts_at is not None  # set by a valid form: the typed local time as an instant
     return cohorts.MeetingDetails(
         title=form.title.data,
-        # The cohort's wall-clock time, kept as typed (see course/cohorts.py).
-        starts_at=datetime.combine(form.day.data, form.time.data, tzinfo=UTC),
+        starts_at=form.starts_at,
         duration_minutes=form.duration_minutes.data,
         agenda=form.agenda.data or "",
     )
@@ -32,7 +30,7 @@ def _details(form: MeetingForm) -> cohorts.MeetingDetails:
 @login_required
 def meetings(cohort_id: int) -> str | Response:
     cohort = managed_cohort_or_404(cohort_id)
-    form = MeetingForm()
+    form = MeetingForm(cohort.timezone)
     if form.validate_on_submit():
         meeting = cohorts.add_meeting(db.session, current_user, cohort, _details(form))
         flash(_("Meeting added: %(title)s.", title=meeting.title), "success")
@@ -54,11 +52,10 @@ def edit_meeting(cohort_id: int, meeting_id: int) -> str | Response:
     cohort = managed_cohort_or_404(cohort_id)
     meeting = meeting_or_404(cohort, meeting_id)
     if request.method == "POST":
-        form = MeetingForm()
+        form = MeetingForm(cohort.timezone)
     else:
-        form = MeetingForm(
-            obj=meeting, day=meeting.starts_at.date(), time=meeting.starts_at.time().replace(tzinfo=None)
-        )
+        local = cohorts.local_time(cohort.timezone, meeting.starts_at)
+        form = MeetingForm(cohort.timezone, obj=meeting, day=local.date(), time=local.time())
     if form.validate_on_submit():
         cohorts.update_meeting(db.session, current_user, meeting, _details(form))
         flash(_("Meeting saved: %(title)s.", title=meeting.title), "success")

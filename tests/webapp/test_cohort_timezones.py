@@ -1,0 +1,149 @@
+"""Meeting times in the cohort's time zone: typed there, stored as the true instant, shown there, named."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from course.models import Cohort, Meeting, Role
+from tests.webapp.test_cohorts import MODULES, create_cohort, join, join_code, read_csv, submit, user_client
+
+NNBSP = "\u202f"  # CLDR's narrow no-break space before AM and PM
+SHOWN = f"Tuesday, March 3, 2026, 9:00{NNBSP}AM (Africa/Nairobi)"
+
+
+def add_meeting(browser: Any, cohort_id: int, day: str, time: str, title: str = "Day 2") -> Any:
+    page = f"/cohorts/{cohort_id}/meetings"
+    return submit(browser, page, title=title, day=day, time=time, duration_minutes="120", agenda="")
+
+
+def edit_cohort(browser: Any, cohort_id: int, timezone: str) -> Any:
+    page = f"/cohorts/{cohort_id}/edit"
+    return submit(
+        browser,
+        page,
+        title="Electronic evidence workshop, Nairobi",
+        description="",
+        path_id="",
+        module_ids=MODULES,
+        starts_on="2026-03-02",
+        ends_on="2026-03-04",
+        location="",
+        timezone=timezone,
+    )
+
+
+def meeting_count(session: Any) -> int:
+    session.rollback()
+    return session.scalar(select(func.count()).select_from(Meeting))
+
+
+def test_a_nairobi_meeting_typed_at_nine_is_stored_at_six_utc_and_shown_at_nine_with_the_zone(
+    app: Any, session: Any, make_user: Any
+) -> None:
+    trainer, _ = user_client(app, make_user, Role.INSTRUCTOR)
+    cohort_id = create_cohort(trainer, timezone="Africa/Nairobi")
+    assert '<option selected value="Africa/Nairobi">' in trainer.get(f"/cohorts/{cohort_id}/edit").get_data(
+        as_text=True
+    )
+    page = f"/cohorts/{cohort_id}/meetings"
+    assert "as the clocks show it in Africa/Nairobi" in trainer.get(page).get_data(as_text=True)
+    assert add_meeting(trainer, cohort_id, "2026-03-03", "09:00").status_code == 302
+
+    session.rollback()
+    meeting = session.scalar(select(Meeting))
+    assert meeting.starts_at == datetime(2026, 3, 3, 6, tzinfo=UTC)
+    assert SHOWN in trainer.get(page).get_data(as_text=True)
+    attendance = f"/cohorts/{cohort_id}/meetings/{meeting.id}/attendance"
+    assert SHOWN in trainer.get(attendance).get_data(as_text=True)
+    assert SHOWN in trainer.get(f"/cohorts/{cohort_id}/report").get_data(as_text=True)
+    edit = trainer.get(f"/cohorts/{cohort_id}/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert 'value="2026-03-03"' in edit and 'value="09:00"' in edit  # the local time, as typed
+
+    learner, _ = user_client(app, make_user)
+    join(learner, join_code(trainer, cohort_id))
+    assert SHOWN in learner.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
+    learner.get("/language?locale=fr&next=/")
+    assert "mardi 3 mars 2026, 09:00 (Africa/Nairobi)" in learner.get(f"/cohorts/{cohort_id}").get_data(
+        as_text=True
+    )
+    learner.get("/language?locale=ar&next=/")
+    assert "الثلاثاء، 3 مارس 2026، 9:00 ص (Africa/Nairobi)" in learner.get(f"/cohorts/{cohort_id}").get_data(
+        as_text=True
+    )
+
+    header = read_csv(trainer.get(f"/cohorts/{cohort_id}/export/attendance.csv"))[0]
+    assert header[2] == "2026-03-03T09:00+03:00 Day 2"
+
+    # saving the edit form unchanged keeps the instant
+    response = submit(
+        trainer,
+        f"/cohorts/{cohort_id}/meetings/{meeting.id}/edit",
+        title="Day 2",
+        day="2026-03-03",
+        time="09:00",
+        duration_minutes="120",
+    )
+    assert response.status_code == 302
+    session.rollback()
+    assert session.get(Meeting, meeting.id).starts_at == datetime(2026, 3, 3, 6, tzinfo=UTC)
+
+
+def test_a_time_the_clocks_skip_is_a_form_error_and_stores_nothing(
+    app: Any, session: Any, make_user: Any
+) -> None:
+    trainer, _ = user_client(app, make_user, Role.INSTRUCTOR)
+    cohort_id = create_cohort(trainer, timezone="America/New_York")
+    response = add_meeting(trainer, cohort_id, "2026-03-08", "02:30")  # clocks go from 02:00 to 03:00
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This time does not exist on that day in America/New_York" in html
+    assert meeting_count(session) == 0
+    # 01:30 on 1 November happens twice: the first (still UTC-4) is meant
+    assert add_meeting(trainer, cohort_id, "2026-11-01", "01:30").status_code == 302
+    session.rollback()
+    assert session.scalar(select(Meeting.starts_at)) == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+
+
+def test_an_unknown_time_zone_is_refused_and_changes_nothing(app: Any, session: Any, make_user: Any) -> None:
+    trainer, _ = user_client(app, make_user, Role.INSTRUCTOR)
+    response = submit(trainer, "/cohorts/new", title="W", module_ids=MODULES, timezone="Asia/Hanoi")
+    assert response.status_code == 200
+    assert "Choose a time zone from the list, for example Africa/Nairobi." in response.get_data(as_text=True)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Cohort)) == 0
+
+    cohort_id = create_cohort(trainer, timezone="Asia/Ho_Chi_Minh")
+    response = edit_cohort(trainer, cohort_id, "Mars/Olympus")
+    assert response.status_code == 200 and "Choose a time zone from the list" in response.get_data(
+        as_text=True
+    )
+    session.rollback()
+    assert session.get(Cohort, cohort_id).timezone == "Asia/Ho_Chi_Minh"
+
+
+def test_changing_the_zone_keeps_the_meetings_wall_clock_times(
+    app: Any, session: Any, make_user: Any
+) -> None:
+    trainer, _ = user_client(app, make_user, Role.INSTRUCTOR)
+    cohort_id = create_cohort(trainer)  # UTC
+    add_meeting(trainer, cohort_id, "2026-03-03", "09:00")
+    assert edit_cohort(trainer, cohort_id, "America/Bogota").status_code == 302
+    session.rollback()
+    assert session.scalar(select(Meeting.starts_at)) == datetime(2026, 3, 3, 14, tzinfo=UTC)
+    page = trainer.get(f"/cohorts/{cohort_id}/meetings").get_data(as_text=True)
+    assert f"Tuesday, March 3, 2026, 9:00{NNBSP}AM (America/Bogota)" in page
+
+    # a meeting at 02:30 on 8 March cannot stay at 02:30 in New York: refused, nothing moves
+    add_meeting(trainer, cohort_id, "2026-03-08", "02:30", title="Night call")
+    response = edit_cohort(trainer, cohort_id, "America/New_York")
+    assert response.status_code == 200
+    assert f"The meeting “Night call” is on March 8, 2026 at 2:30{NNBSP}AM" in response.get_data(as_text=True)
+    session.rollback()
+    assert session.get(Cohort, cohort_id).timezone == "America/Bogota"
+    assert sorted(session.scalars(select(Meeting.starts_at))) == [
+        datetime(2026, 3, 3, 14, tzinfo=UTC),
+        datetime(2026, 3, 8, 7, 30, tzinfo=UTC),
+    ]
