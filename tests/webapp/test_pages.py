@@ -138,6 +138,15 @@ def test_page_weight_is_small_and_has_no_third_party_reference(client: Any, app:
     assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
 
 
+def test_form_fields_carry_only_the_autocomplete_hints_they_were_given(client: Any) -> None:
+    """Password managers and phones read autocomplete: a field without a hint must not say "None"."""
+    login_page = client.get("/login").get_data(as_text=True)
+    assert 'autocomplete="username"' in login_page and 'autocomplete="current-password"' in login_page
+    for path in ("/login", "/register", "/password/forgot", "/verify/credential"):
+        response = client.get(path, follow_redirects=True)
+        assert 'autocomplete="None"' not in response.get_data(as_text=True), path
+
+
 def test_content_check_command_reports_ok(runner: Any) -> None:
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
