@@ -49,7 +49,9 @@ def test_cohort_pass_mark_is_stored_on_the_attempt(dbsession: Any, learner: Any)
     assert attempt.score == 90.0 and attempt.passed and attempt.pass_mark == 90
 
 
-def test_the_grade_a_submit_reports_is_the_one_stored(database_url: str, dbsession: Any, learner: Any) -> None:
+def test_the_grade_a_submit_reports_is_the_one_stored(
+    database_url: str, dbsession: Any, learner: Any
+) -> None:
     """The submitting request keeps its own grade without reading it back: it must equal the stored row."""
     attempt = attempts.start_attempt(dbsession, learner.id, MODULE, rng=random.Random(3))
     answers = right_answers(MODULE, attempt)
