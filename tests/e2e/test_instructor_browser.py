@@ -61,11 +61,23 @@ def test_instructor_journey_in_the_browser(
     trainer.get_by_label("Title").fill("Nairobi workshop, November 2026")
     trainer.get_by_label("Learning path").select_option("investigators")
     trainer.get_by_label("Place, or link to the online meeting").fill("Kenya School of Government, Nairobi")
+    trainer.get_by_label("Time zone of the meetings").select_option("Africa/Nairobi")
     trainer.get_by_role("button", name="Create the cohort").click()
     code = trainer.locator("strong.code").inner_text()
     cohort_url = trainer.url
     assert_accessible(trainer, "cohort")
     screenshot(trainer, "10-cohort")
+
+    # the first sitting, typed as the clocks in Nairobi show it
+    trainer.goto(f"{cohort_url}/meetings")
+    trainer.get_by_label("Title").fill("Day 1: seizing a phone")
+    trainer.get_by_label("Date").fill("2030-03-05")
+    trainer.get_by_label("Start time").fill("09:00")
+    trainer.get_by_role("button", name="Add the meeting").click()
+    meeting = trainer.locator("ul.meetings li", has_text="Day 1: seizing a phone")
+    assert "9:00" in meeting.inner_text() and "(Africa/Nairobi)" in meeting.inner_text()
+    assert_accessible(trainer, "meetings")
+    screenshot(trainer, "15-meetings")
 
     # a learner registers on a phone and joins with the code
     learner.goto(f"{live_server}/register")
@@ -84,6 +96,10 @@ def test_instructor_journey_in_the_browser(
     learner.get_by_label("Join code").fill(code.lower().replace("-", " "))
     learner.get_by_role("button", name="Join").click()
     assert learner.get_by_text("Nairobi workshop, November 2026").first.is_visible()
+    learner.goto(cohort_url)  # the learner's view of the cohort: the sitting at Nairobi's 09:00, zone named
+    sitting = learner.locator("ul.meetings li", has_text="Day 1: seizing a phone").inner_text()
+    assert "9:00" in sitting and "(Africa/Nairobi)" in sitting
+    screenshot(learner, "16-cohort-learner", phone=False)
 
     # the learner completes a lesson; the trainer's grid shows it
     learner.goto(f"{live_server}/modules/electronic-evidence")
