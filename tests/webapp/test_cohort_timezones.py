@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from course.models import Cohort, Meeting, Role
-from tests.webapp.test_cohorts import MODULES, create_cohort, join, join_code, read_csv, submit, user_client
+from course.models import Cohort, Enrolment, LiveQuestion, Meeting, QuizAttempt, Role
+from tests.webapp.test_cohorts import (
+    MODULES,
+    create_cohort,
+    join,
+    join_code,
+    read_csv,
+    submit,
+    table_rows,
+    take_quiz,
+    user_client,
+)
+from tests.webapp.test_live import open_question
 
 NNBSP = "\u202f"  # CLDR's narrow no-break space before AM and PM
 SHOWN = f"Tuesday, March 3, 2026, 9:00{NNBSP}AM (Africa/Nairobi)"
@@ -147,3 +159,34 @@ def test_changing_the_zone_keeps_the_meetings_wall_clock_times(
         datetime(2026, 3, 3, 14, tzinfo=UTC),
         datetime(2026, 3, 8, 7, 30, tzinfo=UTC),
     ]
+
+
+def test_every_time_on_a_ho_chi_minh_cohorts_pages_is_its_own_day_and_hour_with_the_zone(
+    app: Any, session: Any, make_user: Any
+) -> None:
+    trainer, _ = user_client(app, make_user, Role.INSTRUCTOR)
+    cohort_id = create_cohort(trainer, timezone="Asia/Ho_Chi_Minh")  # UTC+7
+    learner, user = user_client(app, make_user, full_name="Nguyen Thi Lan")
+    join(learner, join_code(trainer, cohort_id))
+    open_question(trainer, cohort_id, MODULES[0], "single", app)
+    attempt = take_quiz(learner, app, session, MODULES[0], right=10)
+    # late evening in UTC: already the next morning in Ho Chi Minh City
+    session.execute(update(LiveQuestion).values(opened_at=datetime(2026, 3, 3, 23, 30, tzinfo=UTC)))
+    session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id)
+        .values(submitted_at=datetime(2026, 3, 3, 23, 30, tzinfo=UTC))
+    )
+    session.execute(update(Enrolment).values(enrolled_at=datetime(2026, 3, 1, 20, tzinfo=UTC)))
+    session.commit()
+    next_morning = f"Wednesday, March 4, 2026, 6:30{NNBSP}AM (Asia/Ho_Chi_Minh)"
+
+    live = trainer.get(f"/cohorts/{cohort_id}/live").get_data(as_text=True)
+    assert next_morning in live and "11:30" not in live
+    detail = trainer.get(f"/cohorts/{cohort_id}/learners/{user.id}").get_data(as_text=True)
+    assert next_morning in detail and "11:30" not in detail
+    roster = trainer.get(f"/cohorts/{cohort_id}/roster").get_data(as_text=True)
+    assert table_rows(roster)["Nguyen Thi Lan"][2] == "Mar 2, 2026"
+    report = trainer.get(f"/cohorts/{cohort_id}/report").get_data(as_text=True)
+    assert re.search(r"Report made on \w+day, [^<]*\(Asia/Ho_Chi_Minh\)\.", report)
+    assert "UTC" not in report
