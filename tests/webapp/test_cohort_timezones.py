@@ -190,3 +190,8 @@ def test_every_time_on_a_ho_chi_minh_cohorts_pages_is_its_own_day_and_hour_with_
     report = trainer.get(f"/cohorts/{cohort_id}/report").get_data(as_text=True)
     assert re.search(r"Report made on \w+day, [^<]*\(Asia/Ho_Chi_Minh\)\.", report)
     assert "UTC" not in report
+
+    header, row = read_csv(trainer.get(f"/cohorts/{cohort_id}/export/roster.csv"))
+    assert header[4] == "Enrolled (Asia/Ho_Chi_Minh)" and row[4] == "2026-03-02T03:00+07:00"
+    header, row = read_csv(trainer.get(f"/cohorts/{cohort_id}/export/scores.csv"))
+    assert header[3] == "Submitted (Asia/Ho_Chi_Minh)" and row[3] == "2026-03-04T06:30+07:00"
