@@ -195,3 +195,24 @@ def test_every_time_on_a_ho_chi_minh_cohorts_pages_is_its_own_day_and_hour_with_
     assert header[4] == "Enrolled (Asia/Ho_Chi_Minh)" and row[4] == "2026-03-02T03:00+07:00"
     header, row = read_csv(trainer.get(f"/cohorts/{cohort_id}/export/scores.csv"))
     assert header[3] == "Submitted (Asia/Ho_Chi_Minh)" and row[3] == "2026-03-04T06:30+07:00"
+
+
+def test_a_learners_own_pages_give_their_times_in_utc_and_say_so(
+    app: Any, session: Any, make_user: Any
+) -> None:
+    """Outside a cohort a time belongs to no one zone (a learner may be in several, or none)."""
+    trainer, _ = user_client(app, make_user, Role.INSTRUCTOR)
+    cohort_id = create_cohort(trainer, timezone="Asia/Ho_Chi_Minh")
+    learner, _user = user_client(app, make_user)
+    join(learner, join_code(trainer, cohort_id))
+    attempt = take_quiz(learner, app, session, MODULES[0], right=10)
+    session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id)
+        .values(submitted_at=datetime(2026, 3, 3, 23, 30, tzinfo=UTC))
+    )
+    session.commit()
+    history = learner.get(f"/modules/{MODULES[0]}/quiz").get_data(as_text=True)
+    assert f"Mar 3, 2026, 11:30:00{NNBSP}PM (UTC)" in history
+    learner.get("/language?locale=fr&next=/")
+    assert "3 mars 2026, 23:30:00 (UTC)" in learner.get(f"/modules/{MODULES[0]}/quiz").get_data(as_text=True)
