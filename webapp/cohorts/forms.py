@@ -60,14 +60,15 @@ class CohortForm(FlaskForm):
         _l("Minimum attendance for the certificate, in % (leave empty for none)"),
         validators=[Optional(), NumberRange(1, 100)],
     )
-    # Every IANA name (about 600); checked in validate(), with a clearer message than "Not a valid choice".
+    # The current IANA names (cohort_form sets them); checked in validate(), with a clearer
+    # message than "Not a valid choice".
     timezone = SelectField(
         _l("Time zone of the meetings"), default=cohorts.DEFAULT_TIMEZONE, validate_choice=False
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
-        if not cohorts.is_timezone(self.timezone.data):
+        if self.timezone.data not in {choice.value for choice in self.timezone.choices or ()}:
             self.timezone.errors.append(_l("Choose a time zone from the list, for example Africa/Nairobi."))
             ok = False
         if self.path_id.data and self.module_ids.data:
@@ -82,13 +83,20 @@ class CohortForm(FlaskForm):
         return ok
 
 
-def cohort_form(catalogue: Catalogue, **kwargs: Any) -> CohortForm:
+def cohort_form(catalogue: Catalogue, keep_zone: str | None = None, **kwargs: Any) -> CohortForm:
+    """The cohort form; `keep_zone` is the zone the cohort has, offered even if an old name (Asia/Saigon).
+
+    The select offers, and the form accepts, exactly cohorts.timezone_choices() and `keep_zone`.
+    """
     form = CohortForm(**kwargs)
     form.path_id.choices = [SelectChoice("", _l("No path: the modules ticked below"))] + [
         SelectChoice(p.id, p.title) for p in catalogue.paths
     ]
     form.module_ids.choices = [SelectChoice(m.id, m.title) for m in catalogue.modules]
-    form.timezone.choices = [SelectChoice(name, name) for name in cohorts.timezone_names()]
+    zones = cohorts.timezone_choices()
+    if keep_zone and keep_zone not in zones and cohorts.is_timezone(keep_zone):
+        zones = tuple(sorted((*zones, keep_zone)))
+    form.timezone.choices = [SelectChoice(name, name) for name in zones]
     return form
 
 

@@ -184,11 +184,12 @@ def _learner_page(cohort: Any, modules: list[Any]) -> str:
 @login_required
 def edit(cohort_id: int) -> str | Response:
     cohort = managed_cohort_or_404(cohort_id)
+    keep = cohort.timezone  # on offer even if an old name no longer listed (Asia/Saigon)
     if request.method == "POST":
-        form = cohort_form(catalogue(), timezone=cohort.timezone)  # a post without the field keeps the zone
+        form = cohort_form(catalogue(), keep, timezone=keep)  # a post without the field keeps the zone
     else:
         settings = cohorts.CohortSettings.of(cohort)
-        form = cohort_form(catalogue(), obj=settings, path_id=settings.path_id or "")
+        form = cohort_form(catalogue(), keep, obj=settings, path_id=settings.path_id or "")
     if form.validate_on_submit():
         try:
             changed = cohorts.update_cohort(db.session, current_user, cohort, _settings(form))
