@@ -20,6 +20,12 @@ meetings' instants move (set_timezone).
 Meetings stored before cohorts had zones were typed as local times and kept "as
 if UTC"; their cohorts got the UTC zone, so they read back exactly as before.
 
+A new cohort's zone is one of the current names (timezone_choices: UTC and the
+tz database's zone.tab), not an old alias such as US/Eastern or Asia/Saigon; a
+cohort saved earlier under an alias keeps it, since every known name stays valid.
+Every time on a cohort's pages (meetings, live questions, quiz submissions,
+enrolments) is shown in its zone; pages outside cohorts show UTC, named.
+
 Attendance share, for a learner: meetings marked present divided by the meetings
 held so far (started), not counting those the learner was excused from; a learner
 not marked at a held meeting counts as absent. This is the rule the certificate
