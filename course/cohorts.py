@@ -20,6 +20,12 @@ meetings' instants move (set_timezone).
 Meetings stored before cohorts had zones were typed as local times and kept "as
 if UTC"; their cohorts got the UTC zone, so they read back exactly as before.
 
+A new cohort's zone is one of the current names (timezone_choices: UTC and the
+tz database's zone.tab), not an old alias such as US/Eastern or Asia/Saigon; a
+cohort saved earlier under an alias keeps it, since every known name stays valid.
+Every time on a cohort's pages (meetings, live questions, quiz submissions,
+enrolments) is shown in its zone; pages outside cohorts show UTC, named.
+
 Attendance share, for a learner: meetings marked present divided by the meetings
 held so far (started), not counting those the learner was excused from; a learner
 not marked at a held meeting counts as absent. This is the rule the certificate
@@ -35,6 +41,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
+from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -145,6 +152,26 @@ def timezone_names() -> tuple[str, ...]:
 @functools.cache
 def _known_timezones() -> frozenset[str]:
     return frozenset(timezone_names())
+
+
+@functools.cache
+def timezone_choices() -> tuple[str, ...]:
+    """The zones a new cohort can be put in, sorted: UTC and the zones of zone.tab.
+
+    timezone_names() also holds about 180 old and deprecated names kept for old
+    software (US/Eastern, Asia/Saigon, Cuba, Etc/GMT+3…), each the same clock as a
+    current name: they would make the select of the cohort form about a third
+    heavier, on the slow connections of many instructors, and offer two names for
+    one place. zone.tab is the tz database's own list for people to choose from:
+    each country's zones under their current names (Europe/Oslo and Africa/Kampala
+    as well as Europe/Berlin and Africa/Nairobi). It is read from the tzdata
+    package (a dependency), so every server offers the same list; a name this
+    server's zone database does not know is left out. A cohort saved earlier under
+    an old name keeps it (every name of timezone_names() stays valid).
+    """
+    table = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    names = {line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")}
+    return tuple(sorted((names | {DEFAULT_TIMEZONE}) & _known_timezones()))
 
 
 def is_timezone(name: str | None) -> bool:

@@ -273,7 +273,7 @@ def _register_template_helpers(app: Flask) -> None:
         return url_for("static", filename=filename, v=static_versions[filename])
 
     from course.convention import ARTICLES
-    from webapp.i18n import language_choices, number, percent, text_direction
+    from webapp.i18n import language_choices, number, percent, text_direction, utc_when
 
     app.jinja_env.globals.update(
         static_url=static_url,
@@ -284,7 +284,7 @@ def _register_template_helpers(app: Flask) -> None:
         language_choices=language_choices,
         text_direction=text_direction,
     )
-    app.jinja_env.filters.update(number=number, percent=percent)
+    app.jinja_env.filters.update(number=number, percent=percent, datetime=utc_when)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -293,9 +293,3 @@ def _register_template_helpers(app: Flask) -> None:
         from flask_babel import format_date
 
         return format_date(value, "medium") if value else ""
-
-    @app.template_filter("datetime")
-    def format_datetime_filter(value: Any) -> str:
-        from flask_babel import format_datetime
-
-        return format_datetime(value, "medium") if value else ""

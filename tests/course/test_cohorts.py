@@ -333,6 +333,9 @@ def test_an_unknown_time_zone_is_refused_and_changes_nothing(dbsession: Any, peo
     assert cohort.timezone == "Asia/Ho_Chi_Minh"
     assert cohorts.meetings(dbsession, cohort.id)[0].starts_at == datetime(2026, 3, 3, 2, tzinfo=UTC)
     assert "Africa/Nairobi" in cohorts.timezone_names() and "localtime" not in cohorts.timezone_names()
+    offered = set(cohorts.timezone_choices())
+    assert {"UTC", "Africa/Nairobi", "Asia/Ho_Chi_Minh"} <= offered <= set(cohorts.timezone_names())
+    assert not {"US/Eastern", "Etc/GMT+3", "Cuba", "Asia/Saigon"} & offered
 
 
 def test_changing_the_zone_keeps_each_meetings_local_time(dbsession: Any, people: Any) -> None:

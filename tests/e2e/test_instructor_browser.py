@@ -61,8 +61,11 @@ def test_instructor_journey_in_the_browser(
     trainer.get_by_label("Title").fill("Nairobi workshop, November 2026")
     trainer.get_by_label("Learning path").select_option("investigators")
     trainer.get_by_label("Place, or link to the online meeting").fill("Kenya School of Government, Nairobi")
-    trainer.get_by_label("Time zone of the meetings").select_option("Africa/Nairobi")
+    trainer.get_by_label("Time zone of the meetings").select_option(
+        "Africa/Nairobi"
+    )  # options without value=
     trainer.get_by_role("button", name="Create the cohort").click()
+    assert trainer.get_by_text("Africa/Nairobi", exact=True).is_visible()
     code = trainer.locator("strong.code").inner_text()
     cohort_url = trainer.url
     assert_accessible(trainer, "cohort")

@@ -255,6 +255,7 @@ def test_password_reset_end_to_end(app: Any, client: Any, session: Any, make_use
     changed = outbox(app)[-1]
     assert changed["Subject"] == "Your password was changed" and changed["To"] == "official@example.org"
     assert "/password/reset/" not in mail_text(changed) and mail_link(changed, "/password/forgot")
+    assert mail_text(changed).count("(UTC)") == 1  # when it was changed, and in which zone: once
 
     reused = client.get(path)
     assert reused.status_code == 404 and 'href="/password/forgot"' in reused.get_data(as_text=True)

@@ -8,8 +8,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
+    Choice,
     DateField,
     EmailField,
     HiddenField,
@@ -24,7 +26,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from course import cohorts
 from course.content import Catalogue
@@ -37,6 +39,29 @@ from webapp.quiz.forms import MultipleAnswerField, SingleAnswerField
 class ModuleChoiceField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class TextValueSelect(Select):
+    """A select whose options are their own values: <option>Africa/Nairobi</option>.
+
+    An option without a value attribute sends its text (HTML's rule), so this sends
+    what <option value="Africa/Nairobi">Africa/Nairobi</option> sends, in half the
+    bytes: the time zones of the cohort form are a long list, loaded on slow
+    connections. A choice whose label differs from its value, or whose value has
+    spaces (the browser would collapse them), keeps its value attribute.
+    """
+
+    @classmethod
+    def render_option(cls, choice: Choice, **kwargs: Any) -> Markup:
+        value = choice.value
+        if (
+            choice.label not in (None, value)
+            or choice.render_kw
+            or kwargs
+            or value != " ".join(value.split())
+        ):
+            return super().render_option(choice, **kwargs)
+        return Markup(f"<option{' selected' if choice.selected else ''}>{escape(value)}</option>")
 
 
 class CohortForm(FlaskForm):
@@ -60,14 +85,18 @@ class CohortForm(FlaskForm):
         _l("Minimum attendance for the certificate, in % (leave empty for none)"),
         validators=[Optional(), NumberRange(1, 100)],
     )
-    # Every IANA name (about 600); checked in validate(), with a clearer message than "Not a valid choice".
+    # The current IANA names (cohort_form sets them); checked in validate(), with a clearer
+    # message than "Not a valid choice".
     timezone = SelectField(
-        _l("Time zone of the meetings"), default=cohorts.DEFAULT_TIMEZONE, validate_choice=False
+        _l("Time zone of the meetings"),
+        default=cohorts.DEFAULT_TIMEZONE,
+        validate_choice=False,
+        widget=TextValueSelect(),
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
-        if not cohorts.is_timezone(self.timezone.data):
+        if self.timezone.data not in {choice.value for choice in self.timezone.choices or ()}:
             self.timezone.errors.append(_l("Choose a time zone from the list, for example Africa/Nairobi."))
             ok = False
         if self.path_id.data and self.module_ids.data:
@@ -82,13 +111,20 @@ class CohortForm(FlaskForm):
         return ok
 
 
-def cohort_form(catalogue: Catalogue, **kwargs: Any) -> CohortForm:
+def cohort_form(catalogue: Catalogue, keep_zone: str | None = None, **kwargs: Any) -> CohortForm:
+    """The cohort form; `keep_zone` is the zone the cohort has, offered even if an old name (Asia/Saigon).
+
+    The select offers, and the form accepts, exactly cohorts.timezone_choices() and `keep_zone`.
+    """
     form = CohortForm(**kwargs)
     form.path_id.choices = [SelectChoice("", _l("No path: the modules ticked below"))] + [
         SelectChoice(p.id, p.title) for p in catalogue.paths
     ]
     form.module_ids.choices = [SelectChoice(m.id, m.title) for m in catalogue.modules]
-    form.timezone.choices = [SelectChoice(name, name) for name in cohorts.timezone_names()]
+    zones = cohorts.timezone_choices()
+    if keep_zone and keep_zone not in zones and cohorts.is_timezone(keep_zone):
+        zones = tuple(sorted((*zones, keep_zone)))
+    form.timezone.choices = [SelectChoice(name, name) for name in zones]
     return form
 
 

@@ -65,13 +65,14 @@ def cohort_nav() -> str | None:
         return None
 
 
-# How a meeting's time is shown, everywhere: in its cohort's zone, which is named.
+# How every time on a cohort's pages is shown (a meeting, a live question, a quiz submission,
+# an enrolment): in the cohort's zone, which is named, or as the day it was there.
 # Flask-Babel would move a datetime to the app's zone (UTC): rebase=False keeps the cohort's.
 
 
 @bp.app_template_filter("cohort_when")
 def cohort_when(value: datetime | None, zone: str) -> str:
-    """A meeting time in the cohort's zone, named: "Tuesday, March 3, 2026, 9:00 AM (Africa/Nairobi)"."""
+    """An instant in the cohort's zone, named: "Tuesday, March 3, 2026, 9:00 AM (Africa/Nairobi)"."""
     if value is None:
         return ""
     local = cohorts.local_time(zone, value)
@@ -86,7 +87,10 @@ def cohort_when(value: datetime | None, zone: str) -> str:
 
 @bp.app_template_filter("cohort_day")
 def cohort_day(value: datetime | None, zone: str) -> str:
-    """The day of a meeting in the cohort's zone (a column heading): "Mar 3, 2026"."""
+    """The day an instant falls on in the cohort's zone (a column heading, an enrolment): "Mar 3, 2026".
+
+    20:00 UTC on 1 March is 2 March in Ho Chi Minh City (UTC+7): the cohort's day, not the server's.
+    """
     return format_date(cohorts.local_time(zone, value).date(), "medium") if value else ""
 
 
@@ -180,11 +184,12 @@ def _learner_page(cohort: Any, modules: list[Any]) -> str:
 @login_required
 def edit(cohort_id: int) -> str | Response:
     cohort = managed_cohort_or_404(cohort_id)
+    keep = cohort.timezone  # on offer even if an old name no longer listed (Asia/Saigon)
     if request.method == "POST":
-        form = cohort_form(catalogue(), timezone=cohort.timezone)  # a post without the field keeps the zone
+        form = cohort_form(catalogue(), keep, timezone=keep)  # a post without the field keeps the zone
     else:
         settings = cohorts.CohortSettings.of(cohort)
-        form = cohort_form(catalogue(), obj=settings, path_id=settings.path_id or "")
+        form = cohort_form(catalogue(), keep, obj=settings, path_id=settings.path_id or "")
     if form.validate_on_submit():
         try:
             changed = cohorts.update_cohort(db.session, current_user, cohort, _settings(form))

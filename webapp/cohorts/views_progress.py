@@ -77,14 +77,18 @@ def questions(cohort_id: int) -> str:
     )
 
 
-def export_labels() -> dict[str, str]:
-    """Column titles and status words of the CSV exports, in the user's language."""
+def export_labels(zone: str) -> dict[str, str]:
+    """Column titles and status words of the CSV exports, in the user's language.
+
+    Times are written in the cohort's zone (with their offset), so their titles name it.
+    """
     return {
         "name": _("Name"),
         "email": _("Email"),
         "organisation": _("Organisation"),
         "country": _("Country"),
-        "enrolled_at": _("Enrolled (UTC)"),
+        # TRANSLATORS: a CSV column title; zone is the cohort's time zone (Africa/Nairobi)
+        "enrolled_at": _("Enrolled (%(zone)s)", zone=zone),
         "source": _("Added by"),
         "source_code": _("join code"),
         "source_link": _("join link"),
@@ -103,7 +107,8 @@ def export_labels() -> dict[str, str]:
         "attendance_absent": _("absent"),
         "attendance_excused": _("excused"),
         "module": _("Module"),
-        "submitted_at": _("Submitted (UTC)"),
+        # TRANSLATORS: a CSV column title; zone is the cohort's time zone (Africa/Nairobi)
+        "submitted_at": _("Submitted (%(zone)s)", zone=zone),
         "score": _("Score %"),
         "pass_mark": _("Pass mark %"),
         "passed": _("Passed"),
@@ -116,7 +121,7 @@ def export_labels() -> dict[str, str]:
 @login_required
 def export(cohort_id: int, kind: str) -> Response:
     cohort = managed_cohort_or_404(cohort_id)
-    labels = export_labels()
+    labels = export_labels(cohort.timezone)
     if kind == "roster":
         table = cohort_exports.roster(db.session, cohort, labels)
     elif kind == "progress":

@@ -9,12 +9,21 @@ turned on by adding it there.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Translations, force_locale, format_decimal, get_locale, get_translations, gettext
+from flask_babel import (
+    Translations,
+    force_locale,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_translations,
+    gettext,
+)
 from flask_login import current_user
 
 from course.content import BoxLabels
@@ -120,3 +129,18 @@ def percent(value: Any) -> str:
     decimals = 0 if isinstance(value, int) else 1
     pattern.frac_prec = (decimals, decimals)
     return pattern.apply(Decimal(str(round(float(value), decimals))) / 100, locale)
+
+
+def utc_when(value: datetime | None, format: str = "medium") -> str:
+    """A time outside any cohort, in UTC and saying so: "Mar 3, 2026, 9:00:00 PM (UTC)".
+
+    A learner's own pages (quiz history, certificates) and account mail belong to no
+    one cohort: a learner may be in several, in different zones, or in none. Their
+    times are UTC, named, so that nobody takes them for local ones. Cohort pages use
+    the cohort's zone instead (cohort_when in webapp/cohorts/views.py).
+    """
+    if value is None:
+        return ""
+    instant = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    # TRANSLATORS: a time given in UTC: "Mar 3, 2026, 9:00:00 PM (UTC)"
+    return gettext("%(when)s (UTC)", when=format_datetime(instant, format, rebase=False))

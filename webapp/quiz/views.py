@@ -12,6 +12,7 @@ from course.content import Module
 from course.models import QuizAttempt
 from webapp import catalogue
 from webapp.extensions import db
+from webapp.i18n import utc_when
 from webapp.learn.views import get_module_or_404
 from webapp.quiz.forms import StartQuizForm, answers_from, build_quiz_form, forged_fields
 
@@ -58,13 +59,8 @@ def start(module_id: str) -> Response:
         attempt = attempts.start_attempt(db.session, current_user.id, module, pass_mark=pass_mark(module))
     except attempts.AttemptRefused as refused:
         if refused.reason == "wait" and refused.until is not None:
-            from flask_babel import format_datetime
-
             flash(
-                _(
-                    "You can try this quiz again after %(when)s.",
-                    when=format_datetime(refused.until, "short"),
-                ),
+                _("You can try this quiz again after %(when)s.", when=utc_when(refused.until, "short")),
                 "error",
             )
         else:
