@@ -143,3 +143,16 @@ def render_page(template: str, facts: tuple[Any, ...], **context: Any) -> str:
 def init_app(app: Flask) -> None:
     app.extensions["layout"] = {"headers": Cache(64), "pages": Cache(PAGES_KEPT), "tokens": Cache(8192)}
     app.jinja_env.globals["site_header"] = site_header
+    app.before_request(_settle_csrf_token)
+
+
+def _settle_csrf_token() -> None:
+    """Give a session that has a CSRF token its signed one before the view runs.
+
+    A view that builds a form before its page is rendered (the quiz page, every form
+    page) would otherwise have Flask-WTF sign the token anew on each request, since
+    the form's field takes its value when the form is made. A session without a
+    token (a first visit, a static file) is left alone: nothing is signed or stored.
+    """
+    if "csrf_token" in session:
+        csrf_token()

@@ -132,3 +132,16 @@ def test_a_session_reuses_its_signed_token_for_a_minute_and_every_one_stays_vali
     # both the reused token and the new one are accepted
     assert learner.post(f"{LESSON}/complete", data={"csrf_token": first.pop()}).status_code == 302
     assert learner.post(f"{LESSON}/complete", data={"csrf_token": later.pop()}).status_code == 302
+
+
+def test_a_form_page_reuses_the_signed_token_too(app: Any, make_user: Any, monkeypatch: Any) -> None:
+    """The quiz page builds its form before the header: it must still get the token of the last minute."""
+    import time
+
+    learner, _user = user_client(app, make_user)
+    first = tokens(html(learner, LESSON))
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 5)  # signed now, it would carry another time
+    start = learner.post(f"/modules/{MODULE}/quiz", data={"csrf_token": next(iter(first))})
+    quiz_page = html(learner, start.headers["Location"])
+    assert tokens(quiz_page) == first
