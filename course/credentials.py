@@ -12,9 +12,12 @@ mode 600, and is never committed. Signing is deterministic (Ed25519, and the
 proof's time is the certificate's issue time), so downloading a credential
 twice gives the same bytes.
 
-Revocation: every credential names a W3C Bitstring Status List entry (index =
-the certificate's id) in the issuer's signed status list credential, and the
-app's own verification endpoint also checks the certificate's current status.
+Revocation: every credential names a W3C Bitstring Status List entry (the
+certificate's status index) in the issuer's signed status list credential, and
+the app's own verification endpoint also checks the certificate's current status.
+The list always has STATUS_LIST_SIZE entries and new certificates get a random
+index in it (herd privacy, as the spec recommends): neither a credential nor the
+list tells how many certificates were issued, or where a revoked one stood among them.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CRYPTOSUITE = "eddsa-jcs-2022"
 MULTIKEY_ED25519_PREFIX = b"\xed\x01"
-STATUS_LIST_MIN_BITS = 131_072  # 16 KB, the minimum the Bitstring Status List spec asks for (herd privacy)
+STATUS_LIST_SIZE = 131_072  # 16 KB, the minimum the Bitstring Status List spec asks for (herd privacy)
 KEY_FILE = "credential_signing_key.pem"
 
 
@@ -192,7 +195,7 @@ def issuer_profile(issuer: Issuer, key: Ed25519PublicKey) -> dict[str, Any]:
 class CredentialInput:
     """The frozen facts of one certificate, as the credential states them."""
 
-    certificate_id: int
+    status_index: int  # the certificate's entry in the revocation list
     code: str
     verify_url: str
     learner_name: str
@@ -263,10 +266,10 @@ def build_credential(data: CredentialInput, issuer: Issuer) -> dict[str, Any]:
             ],
         },
         "credentialStatus": {
-            "id": f"{issuer.status_list_url}#{data.certificate_id}",
+            "id": f"{issuer.status_list_url}#{data.status_index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": "revocation",
-            "statusListIndex": str(data.certificate_id),
+            "statusListIndex": str(data.status_index),
             "statusListCredential": issuer.status_list_url,
         },
     }
@@ -353,12 +356,15 @@ def certificate_code(document: dict[str, Any]) -> str | None:
 # --- revocation list -----------------------------------------------------------------------------
 
 
-def encoded_status_list(revoked_indexes: Iterable[int]) -> str:
-    """The Bitstring Status List value: GZIP of the bits (bit 0 = first byte's high bit), base64url, 'u'."""
-    indexes = list(revoked_indexes)
-    size = max(STATUS_LIST_MIN_BITS, max(indexes, default=0) + 1)
+def encoded_status_list(revoked_indexes: Iterable[int], size: int = STATUS_LIST_SIZE) -> str:
+    """The Bitstring Status List value: GZIP of the bits (bit 0 = first byte's high bit), base64url, 'u'.
+
+    The list has `size` entries whatever is revoked, so its length tells nothing.
+    """
     bits = bytearray((size + 7) // 8)
-    for index in indexes:
+    for index in revoked_indexes:
+        if not 0 <= index < size:
+            raise ValueError(f"status index {index} is outside a list of {size}")
         bits[index // 8] |= 0x80 >> (index % 8)
     compressed = gzip.compress(bytes(bits), mtime=0)
     return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode()
@@ -371,7 +377,7 @@ def is_set(encoded_list: str, index: int) -> bool:
 
 
 def status_list_credential(
-    issuer: Issuer, revoked_indexes: Iterable[int], valid_from: datetime
+    issuer: Issuer, revoked_indexes: Iterable[int], valid_from: datetime, size: int = STATUS_LIST_SIZE
 ) -> dict[str, Any]:
     """The unsigned BitstringStatusListCredential listing the revoked certificates' indexes."""
     return {
@@ -384,6 +390,6 @@ def status_list_credential(
             "id": f"{issuer.status_list_url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encoded_status_list(revoked_indexes),
+            "encodedList": encoded_status_list(revoked_indexes, size),
         },
     }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import gzip
 import io
 import json
 import os
@@ -216,6 +218,35 @@ def test_cohort_instructor_revokes_and_page_and_endpoint_say_revoked(
 def _issuer(client: Any) -> list[dict[str, Any]]:
     profile = client.get("/certificates/issuer.json").get_json()
     return [m for m in profile["verificationMethod"] if m["type"] == "Multikey"]
+
+
+def test_the_public_revocation_list_has_only_the_revoked_certificates_bit_set(
+    client: Any, app: Any, session: Any, make_user: Any
+) -> None:
+    learners = [make_user(full_name=f"Learner {n}") for n in range(3)]
+    for learner in learners:
+        earn(app, session, learner)
+    issued = [issue(app, session, learner) for learner in learners]
+    session.commit()
+    entries = []
+    for learner, cert in zip(learners, issued, strict=True):
+        login(client, learner.email)
+        document = json.loads(client.get(f"/certificates/{cert.code}/credential.json").data)
+        entries.append(document["credentialStatus"])
+        logout(client)
+    assert [e["statusListIndex"] for e in entries] == [str(c.status_index) for c in issued]
+    assert all(e["id"].endswith(f"#{c.status_index}") for e, c in zip(entries, issued, strict=True))
+
+    login(client, make_user(Role.ADMIN).email)
+    assert revoke(client, issued[1].code).status_code == 302
+    logout(client)
+    status_list = client.get("/certificates/status/revocation.json").get_json()
+    encoded = status_list["credentialSubject"]["encodedList"]
+    assert [credentials.is_set(encoded, int(e["statusListIndex"])) for e in entries] == [False, True, False]
+    raw = encoded[1:]
+    bits = gzip.decompress(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    assert len(bits) == credentials.STATUS_LIST_SIZE // 8  # fixed: its length says nothing
+    assert sum(bin(byte).count("1") for byte in bits) == 1
 
 
 def test_tampered_credential_fails_through_the_endpoint_and_the_form(

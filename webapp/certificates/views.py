@@ -392,7 +392,9 @@ def status_list() -> Response:
     who = documents.issuer(base)
     key = documents.signing_key()
     now = utcnow().replace(microsecond=0)
-    document = credentials.status_list_credential(who, certificates.revoked_ids(db.session), now)
+    document = credentials.status_list_credential(
+        who, certificates.revoked_status_indexes(db.session), now, certificates.status_list_size(db.session)
+    )
     response = jsonify(credentials.sign(document, key, who.method_id(key.public_key()), now))
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Access-Control-Allow-Origin"] = "*"
