@@ -25,7 +25,7 @@ import hashlib
 import io
 import secrets
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -771,6 +771,7 @@ class CredentialCheck:
 
     proof: credentials.ProofCheck
     record: PublicRecord | None = None
+    key_retired_at: datetime | None = None  # when the key that signed it was retired (RETIRED_KEY)
 
     @property
     def is_valid(self) -> bool:
@@ -781,9 +782,22 @@ class CredentialCheck:
         )
 
 
-def check_credential(session: Session, document: Any, keys: dict[str, Any], issuer: str) -> CredentialCheck:
-    """Verify the proof first; only a credential we really signed is looked up (and never reveals more)."""
-    proof = credentials.check_proof(document, keys)
+def check_credential(
+    session: Session,
+    document: Any,
+    keys: dict[str, Any],
+    issuer: str,
+    retired: Mapping[str, datetime] | None = None,
+) -> CredentialCheck:
+    """Verify the proof first; only a credential we really signed is looked up (and never reveals more).
+
+    `keys` maps the verification methods of the keys still trusted to their public keys,
+    `retired` those of retired keys to the time they were retired.
+    """
+    retired = retired or {}
+    proof = credentials.check_proof(document, keys, retired)
+    if proof == credentials.ProofCheck.RETIRED_KEY:
+        return CredentialCheck(proof, key_retired_at=retired[document["proof"]["verificationMethod"]])
     if proof != credentials.ProofCheck.VALID:
         return CredentialCheck(proof)
     code = credentials.certificate_code(document)

@@ -8,9 +8,11 @@ it with the issuer's public key, which the app publishes as a Multikey (and a
 JWK) in its issuer profile; no JSON-LD processing is needed.
 
 The signing key lives in the instance folder, is created on first use with
-mode 600, and is never committed. Signing is deterministic (Ed25519, and the
+mode 600, and is never committed; course/credential_keys.py rotates it and
+keeps earlier keys' public parts, so the profile lists every key still trusted
+and each proof names its own. Signing is deterministic (Ed25519, and the
 proof's time is the certificate's issue time), so downloading a credential
-twice gives the same bytes.
+twice with the same key gives the same bytes.
 
 Revocation: every credential names a W3C Bitstring Status List entry (the
 certificate's status index) in the issuer's signed status list credential, and
@@ -31,7 +33,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -171,23 +173,34 @@ class Issuer:
     status_list_url: str
 
     def method_id(self, key: Ed25519PublicKey) -> str:
-        return f"{self.id}#{multikey(key)}"
+        return self.method_for(multikey(key))
+
+    def method_for(self, key_id: str) -> str:
+        """The verification method of a key, by its id (its Multikey): the profile's URL # the id."""
+        return f"{self.id}#{key_id}"
 
 
-def issuer_profile(issuer: Issuer, key: Ed25519PublicKey) -> dict[str, Any]:
-    """The public issuer profile (Open Badges Profile + controller document) with the public key."""
-    method = issuer.method_id(key)
+def issuer_profile(issuer: Issuer, keys: Sequence[Ed25519PublicKey]) -> dict[str, Any]:
+    """The public issuer profile (Open Badges Profile + controller document) with the keys it trusts.
+
+    `keys` are the keys still trusted, the current one first; each is published as
+    a Multikey and as a JWK, and every one may make assertions (sign credentials).
+    """
+    methods: list[dict[str, Any]] = []
+    for key in keys:
+        method = issuer.method_id(key)
+        methods += [
+            {"id": method, "type": "Multikey", "controller": issuer.id, "publicKeyMultibase": multikey(key)},
+            {"id": f"{method}-jwk", "type": "JsonWebKey", "controller": issuer.id, "publicKeyJwk": jwk(key)},
+        ]
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
         "id": issuer.id,
         "type": ["Profile"],
         "name": issuer.name,
         "url": issuer.url,
-        "verificationMethod": [
-            {"id": method, "type": "Multikey", "controller": issuer.id, "publicKeyMultibase": multikey(key)},
-            {"id": f"{method}-jwk", "type": "JsonWebKey", "controller": issuer.id, "publicKeyJwk": jwk(key)},
-        ],
-        "assertionMethod": [method, f"{method}-jwk"],
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
     }
 
 
@@ -315,11 +328,16 @@ class ProofCheck(enum.StrEnum):
     VALID = "valid"
     MALFORMED = "malformed"  # not a credential with a proof this issuer could have made
     UNKNOWN_KEY = "unknown_key"  # signed with a key this issuer does not publish
+    RETIRED_KEY = "retired_key"  # signed with a key this issuer no longer trusts (it may have leaked)
     INVALID = "invalid"  # the signature does not match: altered, or forged
 
 
-def check_proof(document: Any, keys: dict[str, Ed25519PublicKey]) -> ProofCheck:
-    """Check a credential's eddsa-jcs-2022 proof against the issuer's keys (verification method id → key)."""
+def check_proof(document: Any, keys: dict[str, Ed25519PublicKey], retired: Container[str] = ()) -> ProofCheck:
+    """Check a credential's eddsa-jcs-2022 proof against the issuer's keys (verification method id → key).
+
+    A proof naming a retired key is refused whatever its signature: whoever holds a
+    leaked key can make a signature that matches.
+    """
     if not isinstance(document, dict) or not isinstance(document.get("proof"), dict):
         return ProofCheck.MALFORMED
     proof = document["proof"]
@@ -331,7 +349,10 @@ def check_proof(document: Any, keys: dict[str, Ed25519PublicKey]) -> ProofCheck:
         or not isinstance(document.get("@context"), list)
     ):
         return ProofCheck.MALFORMED
-    key = keys.get(str(proof.get("verificationMethod")))
+    method = proof.get("verificationMethod")
+    if isinstance(method, str) and method in retired:
+        return ProofCheck.RETIRED_KEY
+    key = keys.get(method) if isinstance(method, str) else None
     if key is None:
         return ProofCheck.UNKNOWN_KEY
     value = proof["proofValue"]
