@@ -156,7 +156,7 @@ def main() -> None:
                 f"issue (eligibility + frozen record): {BATCH / issuing:.0f} certificates/s, {BATCH} learners"
             )
 
-            documents.signing_key()  # created once, as in a running app
+            documents.key_ring()  # created once, as in a running app
             sample = dict(zip(NAMES, issued[:5], strict=True))
 
             def one(certificate: Certificate) -> Callable[[], object]:

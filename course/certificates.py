@@ -10,7 +10,8 @@ the old certificate stays verifiable as "superseded" and points to the new one.
 
 The code is random (100 bits, Crockford base32, grouped by four) and is the
 only key the public has: the verification page shows the name, path, date and
-issuer and nothing else, and an unknown code reveals nothing.
+issuer and nothing else, and an unknown code reveals nothing. The certificate's
+entry in the public revocation list (its status index) is random too.
 
 The PDF is drawn in course/pdf.py and the signed credential in
 course/credentials.py; the export here puts both in a ZIP with a CSV manifest.
@@ -24,12 +25,13 @@ import hashlib
 import io
 import secrets
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course import credentials, progress
@@ -55,6 +57,8 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L,
 CODE_LENGTH = 20  # 100 random bits
 CODE_GROUP = 4
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+STATUS_INDEX_DRAWS = 64  # random draws before giving up: only a list filled to ~80% would need that many
 
 VERIFY_WINDOW = 10 * 60  # seconds
 VERIFY_LIMIT = 60  # look-ups per address and window: plenty for a person, too few to guess codes
@@ -253,8 +257,7 @@ def issue(
         cohort_title=cohort.title if cohort else None,
         instructor_name=_instructor_names(session, cohort.id) if cohort else None,
     )
-    session.add(certificate)
-    session.flush()
+    _add_at_random_status_index(session, certificate)
     audit(session, user, "certificate_issued", f"certificate:{certificate.code}", path.id)
     return IssueResult(certificate, True)
 
@@ -282,6 +285,34 @@ def _unused_code(session: Session) -> str:
         code = new_code()
         if session.scalar(select(Certificate.id).where(Certificate.code == code)) is None:
             return code
+
+
+class StatusListFull(Exception):
+    """No free entry was found in the revocation list: a second list would be needed."""
+
+
+def _draw_status_index() -> int:
+    return secrets.randbelow(credentials.STATUS_LIST_SIZE)
+
+
+def _add_at_random_status_index(session: Session, certificate: Certificate) -> None:
+    """Insert the certificate at a random free entry of the revocation list.
+
+    The unique constraint decides: each try is a SAVEPOINT, and an index taken
+    meanwhile (by an earlier certificate, or by a concurrent issue that committed
+    first, which PostgreSQL makes this insert wait for) rolls back only that try.
+    """
+    for _ in range(STATUS_INDEX_DRAWS):
+        certificate.status_index = _draw_status_index()
+        try:
+            with session.begin_nested():
+                session.add(certificate)
+        except IntegrityError as exc:
+            if "status_index" not in str(exc.orig):
+                raise
+            continue
+        return
+    raise StatusListFull(certificate.code)
 
 
 def _module_record(session: Session, user_id: int, path: progress.PathProgress) -> dict[str, Any]:
@@ -395,8 +426,7 @@ def reissue(
         cohort_title=certificate.cohort_title,
         instructor_name=certificate.instructor_name,
     )
-    session.add(replacement)
-    session.flush()
+    _add_at_random_status_index(session, replacement)
     certificate.status = CertificateStatus.SUPERSEDED.value
     certificate.superseded_by_id = replacement.id
     audit(
@@ -700,7 +730,7 @@ def export_zip(session: Session, certificates: Sequence[Certificate], **makers: 
 def credential_input(certificate: Certificate, verify_url: str, path_url: str) -> credentials.CredentialInput:
     modules = sorted(certificate.modules.items(), key=lambda item: item[1].get("position", 0))
     return credentials.CredentialInput(
-        certificate_id=certificate.id,
+        status_index=certificate.status_index,
         code=certificate.code,
         verify_url=verify_url,
         learner_name=certificate.learner_name,
@@ -716,10 +746,23 @@ def credential_input(certificate: Certificate, verify_url: str, path_url: str) -
     )
 
 
-def revoked_ids(session: Session) -> list[int]:
+def revoked_status_indexes(session: Session) -> list[int]:
+    """The revocation list's set bits: the status indexes of the revoked certificates."""
     return list(
-        session.scalars(select(Certificate.id).where(Certificate.status == CertificateStatus.REVOKED.value))
+        session.scalars(
+            select(Certificate.status_index).where(Certificate.status == CertificateStatus.REVOKED.value)
+        )
     )
+
+
+def status_list_size(session: Session) -> int:
+    """Always STATUS_LIST_SIZE, unless certificates issued before random indexes had larger ids.
+
+    Those keep index = id, so the list must reach them; it then depends on the
+    largest such id, which their own credentials show already, never on what is revoked.
+    """
+    highest = session.scalar(select(func.max(Certificate.status_index)))
+    return max(credentials.STATUS_LIST_SIZE, (highest or 0) + 1)
 
 
 @dataclass(frozen=True)
@@ -728,6 +771,7 @@ class CredentialCheck:
 
     proof: credentials.ProofCheck
     record: PublicRecord | None = None
+    key_retired_at: datetime | None = None  # when the key that signed it was retired (RETIRED_KEY)
 
     @property
     def is_valid(self) -> bool:
@@ -738,9 +782,22 @@ class CredentialCheck:
         )
 
 
-def check_credential(session: Session, document: Any, keys: dict[str, Any], issuer: str) -> CredentialCheck:
-    """Verify the proof first; only a credential we really signed is looked up (and never reveals more)."""
-    proof = credentials.check_proof(document, keys)
+def check_credential(
+    session: Session,
+    document: Any,
+    keys: dict[str, Any],
+    issuer: str,
+    retired: Mapping[str, datetime] | None = None,
+) -> CredentialCheck:
+    """Verify the proof first; only a credential we really signed is looked up (and never reveals more).
+
+    `keys` maps the verification methods of the keys still trusted to their public keys,
+    `retired` those of retired keys to the time they were retired.
+    """
+    retired = retired or {}
+    proof = credentials.check_proof(document, keys, retired)
+    if proof == credentials.ProofCheck.RETIRED_KEY:
+        return CredentialCheck(proof, key_retired_at=retired[document["proof"]["verificationMethod"]])
     if proof != credentials.ProofCheck.VALID:
         return CredentialCheck(proof)
     code = credentials.certificate_code(document)

@@ -8,13 +8,18 @@ it with the issuer's public key, which the app publishes as a Multikey (and a
 JWK) in its issuer profile; no JSON-LD processing is needed.
 
 The signing key lives in the instance folder, is created on first use with
-mode 600, and is never committed. Signing is deterministic (Ed25519, and the
+mode 600, and is never committed; course/credential_keys.py rotates it and
+keeps earlier keys' public parts, so the profile lists every key still trusted
+and each proof names its own. Signing is deterministic (Ed25519, and the
 proof's time is the certificate's issue time), so downloading a credential
-twice gives the same bytes.
+twice with the same key gives the same bytes.
 
-Revocation: every credential names a W3C Bitstring Status List entry (index =
-the certificate's id) in the issuer's signed status list credential, and the
-app's own verification endpoint also checks the certificate's current status.
+Revocation: every credential names a W3C Bitstring Status List entry (the
+certificate's status index) in the issuer's signed status list credential, and
+the app's own verification endpoint also checks the certificate's current status.
+The list always has STATUS_LIST_SIZE entries and new certificates get a random
+index in it (herd privacy, as the spec recommends): neither a credential nor the
+list tells how many certificates were issued, or where a revoked one stood among them.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,7 +47,7 @@ VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CRYPTOSUITE = "eddsa-jcs-2022"
 MULTIKEY_ED25519_PREFIX = b"\xed\x01"
-STATUS_LIST_MIN_BITS = 131_072  # 16 KB, the minimum the Bitstring Status List spec asks for (herd privacy)
+STATUS_LIST_SIZE = 131_072  # 16 KB, the minimum the Bitstring Status List spec asks for (herd privacy)
 KEY_FILE = "credential_signing_key.pem"
 
 
@@ -168,23 +173,34 @@ class Issuer:
     status_list_url: str
 
     def method_id(self, key: Ed25519PublicKey) -> str:
-        return f"{self.id}#{multikey(key)}"
+        return self.method_for(multikey(key))
+
+    def method_for(self, key_id: str) -> str:
+        """The verification method of a key, by its id (its Multikey): the profile's URL # the id."""
+        return f"{self.id}#{key_id}"
 
 
-def issuer_profile(issuer: Issuer, key: Ed25519PublicKey) -> dict[str, Any]:
-    """The public issuer profile (Open Badges Profile + controller document) with the public key."""
-    method = issuer.method_id(key)
+def issuer_profile(issuer: Issuer, keys: Sequence[Ed25519PublicKey]) -> dict[str, Any]:
+    """The public issuer profile (Open Badges Profile + controller document) with the keys it trusts.
+
+    `keys` are the keys still trusted, the current one first; each is published as
+    a Multikey and as a JWK, and every one may make assertions (sign credentials).
+    """
+    methods: list[dict[str, Any]] = []
+    for key in keys:
+        method = issuer.method_id(key)
+        methods += [
+            {"id": method, "type": "Multikey", "controller": issuer.id, "publicKeyMultibase": multikey(key)},
+            {"id": f"{method}-jwk", "type": "JsonWebKey", "controller": issuer.id, "publicKeyJwk": jwk(key)},
+        ]
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
         "id": issuer.id,
         "type": ["Profile"],
         "name": issuer.name,
         "url": issuer.url,
-        "verificationMethod": [
-            {"id": method, "type": "Multikey", "controller": issuer.id, "publicKeyMultibase": multikey(key)},
-            {"id": f"{method}-jwk", "type": "JsonWebKey", "controller": issuer.id, "publicKeyJwk": jwk(key)},
-        ],
-        "assertionMethod": [method, f"{method}-jwk"],
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
     }
 
 
@@ -192,7 +208,7 @@ def issuer_profile(issuer: Issuer, key: Ed25519PublicKey) -> dict[str, Any]:
 class CredentialInput:
     """The frozen facts of one certificate, as the credential states them."""
 
-    certificate_id: int
+    status_index: int  # the certificate's entry in the revocation list
     code: str
     verify_url: str
     learner_name: str
@@ -263,10 +279,10 @@ def build_credential(data: CredentialInput, issuer: Issuer) -> dict[str, Any]:
             ],
         },
         "credentialStatus": {
-            "id": f"{issuer.status_list_url}#{data.certificate_id}",
+            "id": f"{issuer.status_list_url}#{data.status_index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": "revocation",
-            "statusListIndex": str(data.certificate_id),
+            "statusListIndex": str(data.status_index),
             "statusListCredential": issuer.status_list_url,
         },
     }
@@ -312,11 +328,16 @@ class ProofCheck(enum.StrEnum):
     VALID = "valid"
     MALFORMED = "malformed"  # not a credential with a proof this issuer could have made
     UNKNOWN_KEY = "unknown_key"  # signed with a key this issuer does not publish
+    RETIRED_KEY = "retired_key"  # signed with a key this issuer no longer trusts (it may have leaked)
     INVALID = "invalid"  # the signature does not match: altered, or forged
 
 
-def check_proof(document: Any, keys: dict[str, Ed25519PublicKey]) -> ProofCheck:
-    """Check a credential's eddsa-jcs-2022 proof against the issuer's keys (verification method id → key)."""
+def check_proof(document: Any, keys: dict[str, Ed25519PublicKey], retired: Container[str] = ()) -> ProofCheck:
+    """Check a credential's eddsa-jcs-2022 proof against the issuer's keys (verification method id → key).
+
+    A proof naming a retired key is refused whatever its signature: whoever holds a
+    leaked key can make a signature that matches.
+    """
     if not isinstance(document, dict) or not isinstance(document.get("proof"), dict):
         return ProofCheck.MALFORMED
     proof = document["proof"]
@@ -328,7 +349,10 @@ def check_proof(document: Any, keys: dict[str, Ed25519PublicKey]) -> ProofCheck:
         or not isinstance(document.get("@context"), list)
     ):
         return ProofCheck.MALFORMED
-    key = keys.get(str(proof.get("verificationMethod")))
+    method = proof.get("verificationMethod")
+    if isinstance(method, str) and method in retired:
+        return ProofCheck.RETIRED_KEY
+    key = keys.get(method) if isinstance(method, str) else None
     if key is None:
         return ProofCheck.UNKNOWN_KEY
     value = proof["proofValue"]
@@ -353,12 +377,15 @@ def certificate_code(document: dict[str, Any]) -> str | None:
 # --- revocation list -----------------------------------------------------------------------------
 
 
-def encoded_status_list(revoked_indexes: Iterable[int]) -> str:
-    """The Bitstring Status List value: GZIP of the bits (bit 0 = first byte's high bit), base64url, 'u'."""
-    indexes = list(revoked_indexes)
-    size = max(STATUS_LIST_MIN_BITS, max(indexes, default=0) + 1)
+def encoded_status_list(revoked_indexes: Iterable[int], size: int = STATUS_LIST_SIZE) -> str:
+    """The Bitstring Status List value: GZIP of the bits (bit 0 = first byte's high bit), base64url, 'u'.
+
+    The list has `size` entries whatever is revoked, so its length tells nothing.
+    """
     bits = bytearray((size + 7) // 8)
-    for index in indexes:
+    for index in revoked_indexes:
+        if not 0 <= index < size:
+            raise ValueError(f"status index {index} is outside a list of {size}")
         bits[index // 8] |= 0x80 >> (index % 8)
     compressed = gzip.compress(bytes(bits), mtime=0)
     return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode()
@@ -371,7 +398,7 @@ def is_set(encoded_list: str, index: int) -> bool:
 
 
 def status_list_credential(
-    issuer: Issuer, revoked_indexes: Iterable[int], valid_from: datetime
+    issuer: Issuer, revoked_indexes: Iterable[int], valid_from: datetime, size: int = STATUS_LIST_SIZE
 ) -> dict[str, Any]:
     """The unsigned BitstringStatusListCredential listing the revoked certificates' indexes."""
     return {
@@ -384,6 +411,6 @@ def status_list_credential(
             "id": f"{issuer.status_list_url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encoded_status_list(revoked_indexes),
+            "encodedList": encoded_status_list(revoked_indexes, size),
         },
     }

@@ -359,6 +359,9 @@ class Certificate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
+    # Its bit in the revocation list: drawn at random (course/certificates.py), so it says nothing about
+    # how many certificates exist; certificates issued before that carry their id, as their credentials do.
+    status_index: Mapped[int] = mapped_column(Integer, unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), default=None)
     path_id: Mapped[str] = mapped_column(String(100))
     path_title: Mapped[str] = mapped_column(String(200))

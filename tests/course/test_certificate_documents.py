@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import gzip
 import io
 import os
 import stat
@@ -110,7 +112,7 @@ ISSUER = credentials.Issuer(
 
 def credential_input(name: str = "محمد عبد الله") -> credentials.CredentialInput:
     return credentials.CredentialInput(
-        certificate_id=7,
+        status_index=7,
         code="7K3M-Q9TD-2XWB-HN4R-8CVP",
         verify_url=URL,
         learner_name=name,
@@ -216,10 +218,20 @@ def test_signing_key_is_created_once_private_in_the_instance_folder(tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir()] == [credentials.KEY_FILE]  # no temporary file left
 
 
-def test_status_list_sets_the_revoked_bits() -> None:
-    encoded = credentials.encoded_status_list([3, 200_000])
+def list_bytes(encoded: str) -> bytes:
+    return gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
+
+
+def test_status_list_sets_the_revoked_bits_in_a_list_of_fixed_length() -> None:
+    encoded = credentials.encoded_status_list([3, 131_071])
     assert encoded.startswith("u")
-    assert credentials.is_set(encoded, 3) and credentials.is_set(encoded, 200_000)
+    assert credentials.is_set(encoded, 3) and credentials.is_set(encoded, 131_071)
     assert not credentials.is_set(encoded, 4) and not credentials.is_set(encoded, 0)
+    # nothing revoked or many: the list is as long, so its length tells nothing
+    sizes = {len(list_bytes(credentials.encoded_status_list(indexes))) for indexes in ([], [0], [3, 131_071])}
+    assert sizes == {credentials.STATUS_LIST_SIZE // 8}
+    with pytest.raises(ValueError, match="outside"):
+        credentials.encoded_status_list([131_072])
+    assert credentials.is_set(credentials.encoded_status_list([200_000], size=200_001), 200_000)
     document = credentials.status_list_credential(ISSUER, [3], datetime(2025, 1, 1, tzinfo=UTC))
     assert document["credentialSubject"]["statusPurpose"] == "revocation"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,8 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from course import accounts, certificates
+from course import accounts, certificates, credentials
 from course.content import Catalogue, load_catalogue
+from course.db import make_sessionmaker, write_intent
 from course.models import (
     Attendance,
     AuditEvent,
@@ -285,6 +287,141 @@ def test_only_admins_and_the_cohorts_instructors_may_revoke(db: Any, catalogue: 
         certificates.revoke(db, cert, admin, certificates.RevocationReason.OTHER, "again")
     record = certificates.public_record(db, cert.code.lower(), "Convention Academy")
     assert record.status == "revoked" and record.revoked_reason == "issued_in_error"
+
+
+# --- status indexes (the revocation list) --------------------------------------------------------
+
+
+def test_status_indexes_are_random_so_they_tell_nothing_of_how_many_were_issued(
+    db: Any, catalogue: Catalogue
+) -> None:
+    issued = []
+    for number in range(20):
+        learner = make_person(db, f"Learner {number}")
+        complete_path(db, catalogue, learner)
+        issued.append(issue(db, catalogue, learner).certificate)
+    indexes = [c.status_index for c in issued]
+    assert len(set(indexes)) == 20
+    assert all(0 <= index < credentials.STATUS_LIST_SIZE for index in indexes)
+    # a run, issue order or a narrow band would each betray the count (chance of any: below 1e-17)
+    assert sorted(indexes) != list(range(min(indexes), min(indexes) + 20))
+    assert indexes != sorted(indexes)
+    assert max(indexes) - min(indexes) > 5_000
+    assert indexes != [c.id for c in issued]
+
+
+def draws(monkeypatch: pytest.MonkeyPatch, *indexes: int) -> None:
+    """Make the random status indexes come out as `indexes`, one per draw, in order (thread-safe)."""
+    queue = iter(indexes)
+    lock = threading.Lock()
+
+    def draw() -> int:
+        with lock:
+            return next(queue)
+
+    monkeypatch.setattr(certificates, "_draw_status_index", draw)
+
+
+def test_an_index_already_taken_is_drawn_again(
+    db: Any, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second, admin = make_person(db), make_person(db), make_person(db, "Admin", Role.ADMIN)
+    for learner in (first, second):
+        complete_path(db, catalogue, learner)
+    draws(monkeypatch, 5, 5, 9, 9, 5, 11)
+    assert issue(db, catalogue, first).certificate.status_index == 5
+    cert = issue(db, catalogue, second).certificate
+    assert cert.status_index == 9  # 5 collided: only that try was rolled back
+    second.full_name = "Second Learner"
+    replacement = certificates.reissue(db, cert, second, admin)
+    assert replacement.status_index == 11
+    db.commit()
+    assert db.scalars(select(Certificate.status_index).order_by(Certificate.id)).all() == [5, 9, 11]
+    assert db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all() == [
+        "certificate_issued",
+        "certificate_issued",
+        "certificate_reissued",
+    ]
+
+
+def test_a_full_list_is_a_named_error_not_an_endless_loop(
+    db: Any, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = make_person(db), make_person(db)
+    for learner in (first, second):
+        complete_path(db, catalogue, learner)
+    draws(monkeypatch, *[7] * (1 + certificates.STATUS_INDEX_DRAWS))
+    issue(db, catalogue, first)
+    with pytest.raises(certificates.StatusListFull):
+        issue(db, catalogue, second)
+
+
+def test_concurrent_issues_drawing_the_same_index_both_succeed(
+    db: Any, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two learners claim at once and draw the same index: the second waits, collides and draws again.
+
+    On PostgreSQL the second insert waits for the first transaction and then hits the unique
+    constraint; on SQLite the second writer waits for the first to commit (BEGIN IMMEDIATE).
+    """
+    first, second = make_person(db), make_person(db)
+    for learner in (first, second):
+        complete_path(db, catalogue, learner)
+    second_id = second.id
+    db.commit()
+    draws(monkeypatch, 5, 5, 9)
+    other = make_sessionmaker(db.get_bind())
+    outcome: dict[str, Any] = {}
+
+    def claim_at_the_same_time() -> None:
+        try:
+            with write_intent(), other() as session:
+                learner = session.get(User, second_id)
+                outcome["index"] = issue(session, catalogue, learner).certificate.status_index
+                session.commit()
+        except Exception as exc:  # reported below, in the test's own thread
+            outcome["error"] = exc
+
+    with write_intent():
+        assert issue(db, catalogue, first).certificate.status_index == 5  # written, not yet committed
+        racer = threading.Thread(target=claim_at_the_same_time)
+        racer.start()
+        racer.join(0.5)
+        assert racer.is_alive()  # waiting for the first transaction
+        db.commit()
+    racer.join(10)
+    assert not racer.is_alive() and "error" not in outcome, outcome
+    assert outcome["index"] == 9
+    assert sorted(db.scalars(select(Certificate.status_index))) == [5, 9]
+
+
+def test_the_revocation_list_sets_the_revoked_certificates_bit_and_no_other(
+    db: Any, catalogue: Catalogue
+) -> None:
+    admin = make_person(db, "Admin", Role.ADMIN)
+    issued = []
+    for number in range(5):
+        learner = make_person(db, f"Learner {number}")
+        complete_path(db, catalogue, learner)
+        issued.append(issue(db, catalogue, learner).certificate)
+    revoked = issued[2]
+    certificates.revoke(db, revoked, admin, certificates.RevocationReason.OTHER, "test")
+    assert certificates.revoked_status_indexes(db) == [revoked.status_index]
+    size = certificates.status_list_size(db)
+    assert size == credentials.STATUS_LIST_SIZE
+    encoded = credentials.encoded_status_list(certificates.revoked_status_indexes(db), size)
+    assert [credentials.is_set(encoded, c.status_index) for c in issued] == [False, False, True, False, False]
+    assert not credentials.is_set(encoded, revoked.id)
+
+
+def test_the_list_reaches_certificates_numbered_beyond_its_usual_size(db: Any, catalogue: Catalogue) -> None:
+    """A certificate from before random indexes keeps index = id, however large that id is."""
+    learner = make_person(db)
+    complete_path(db, catalogue, learner)
+    cert = issue(db, catalogue, learner).certificate
+    cert.status_index = 200_000
+    db.flush()
+    assert certificates.status_list_size(db) == 200_001
 
 
 def test_unknown_and_malformed_codes_find_nothing(db: Any) -> None:

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from course import cohorts, migrate
+from course import accounts, certificates, cohorts, credentials, migrate
 from course.db import make_engine, make_sessionmaker
-from course.models import Cohort, UTCDateTime
-from tests.conftest import empty_database
+from course.models import Certificate, Cohort, Role, UTCDateTime
+from tests.conftest import PASSWORD, empty_database
 
 BEFORE_EMAIL_CONFIRMATION = "eda1d9443c0a"
 
@@ -105,3 +105,66 @@ def test_cohorts_that_existed_get_utc_and_their_meetings_read_back_unchanged(fre
             "2026-03-03 09:00"
         )
         assert cohorts.attendance_table(session, cohort, typed).held == (stored,)
+
+
+BEFORE_STATUS_INDEX = "315541141109"
+
+
+def test_certificates_that_existed_keep_their_id_as_status_index_and_still_read_right(
+    fresh_engine: Engine,
+) -> None:
+    """Their signed credentials name index = id: revoking one must set exactly that bit."""
+    migrate.upgrade(fresh_engine, BEFORE_STATUS_INDEX)
+    issued = datetime(2025, 3, 12, 10, tzinfo=UTC)
+    certificate = sa.table(
+        "certificate",
+        *(sa.column(name) for name in ("id", "code", "path_id", "path_title", "learner_name")),
+        *(sa.column(name) for name in ("content_version", "completed_on", "status", "revoked_note")),
+        sa.column("modules", sa.JSON()),
+        sa.column("issued_at", UTCDateTime()),
+    )
+    with fresh_engine.begin() as conn:
+        for number, code in ((41, "AAAA-AAAA-AAAA-AAAA-AAAA"), (42, "BBBB-BBBB-BBBB-BBBB-BBBB")):
+            conn.execute(
+                certificate.insert().values(
+                    id=number,
+                    code=code,
+                    path_id="investigators",
+                    path_title="Investigators and first responders",
+                    learner_name=f"Learner {number}",
+                    content_version="3fa9c2d1e0b4a7c6",
+                    completed_on=issued.date(),
+                    status="valid",
+                    revoked_note="",
+                    modules={"m": {"position": 1, "title": "M", "version": "v1", "score": 90.0}},
+                    issued_at=issued,
+                )
+            )
+    migrate.upgrade(fresh_engine)
+    assert migrate.current(fresh_engine) == migrate.head(fresh_engine)
+
+    with make_sessionmaker(fresh_engine)() as session:
+        accounts.configure_hasher(1, 8192)
+        admin = accounts.register(
+            session,
+            email="admin@example.org",
+            full_name="Admin",
+            organisation="",
+            country="",
+            password=PASSWORD,
+            role=Role.ADMIN,
+        )
+        kept, revoked = session.scalars(sa.select(Certificate).order_by(Certificate.id)).all()
+        assert (kept.status_index, revoked.status_index) == (41, 42)
+        # downloaded again, a credential names the same entry as the one signed before the upgrade
+        entry = credentials.build_credential(
+            certificates.credential_input(kept, "https://a.example/verify/x", "https://a.example/paths/p"),
+            credentials.Issuer("https://a.example/i", "A", "https://a.example/", "https://a.example/s"),
+        )["credentialStatus"]
+        assert (entry["statusListIndex"], entry["id"]) == ("41", "https://a.example/s#41")
+
+        certificates.revoke(session, revoked, admin, certificates.RevocationReason.OTHER, "legacy")
+        encoded = credentials.encoded_status_list(
+            certificates.revoked_status_indexes(session), certificates.status_list_size(session)
+        )
+        assert credentials.is_set(encoded, 42) and not credentials.is_set(encoded, 41)

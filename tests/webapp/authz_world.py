@@ -106,6 +106,7 @@ def build(app: Any) -> World:
         attempt = attempts.start_attempt(s, users["learner"].id, module)
         certificate = Certificate(
             code="7K3M-Q9TD-2XWB-HN4R-8CVP",
+            status_index=1,
             user_id=users["learner"].id,
             path_id="investigators",
             path_title="Investigators and first responders",

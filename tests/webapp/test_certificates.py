@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import gzip
 import io
 import json
 import os
 import stat
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import zxingcpp
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -218,6 +222,35 @@ def _issuer(client: Any) -> list[dict[str, Any]]:
     return [m for m in profile["verificationMethod"] if m["type"] == "Multikey"]
 
 
+def test_the_public_revocation_list_has_only_the_revoked_certificates_bit_set(
+    client: Any, app: Any, session: Any, make_user: Any
+) -> None:
+    learners = [make_user(full_name=f"Learner {n}") for n in range(3)]
+    for learner in learners:
+        earn(app, session, learner)
+    issued = [issue(app, session, learner) for learner in learners]
+    session.commit()
+    entries = []
+    for learner, cert in zip(learners, issued, strict=True):
+        login(client, learner.email)
+        document = json.loads(client.get(f"/certificates/{cert.code}/credential.json").data)
+        entries.append(document["credentialStatus"])
+        logout(client)
+    assert [e["statusListIndex"] for e in entries] == [str(c.status_index) for c in issued]
+    assert all(e["id"].endswith(f"#{c.status_index}") for e, c in zip(entries, issued, strict=True))
+
+    login(client, make_user(Role.ADMIN).email)
+    assert revoke(client, issued[1].code).status_code == 302
+    logout(client)
+    status_list = client.get("/certificates/status/revocation.json").get_json()
+    encoded = status_list["credentialSubject"]["encodedList"]
+    assert [credentials.is_set(encoded, int(e["statusListIndex"])) for e in entries] == [False, True, False]
+    raw = encoded[1:]
+    bits = gzip.decompress(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    assert len(bits) == credentials.STATUS_LIST_SIZE // 8  # fixed: its length says nothing
+    assert sum(bin(byte).count("1") for byte in bits) == 1
+
+
 def test_tampered_credential_fails_through_the_endpoint_and_the_form(
     client: Any, app: Any, session: Any, logged_in: Any
 ) -> None:
@@ -409,3 +442,131 @@ def test_certificate_pages_need_login_and_hide_other_peoples_certificates(
         f"/certificates/{code}/credential.json",
     ):
         assert client.get(path).status_code == 404, path
+
+
+def _verify(client: Any, document: dict[str, Any]) -> dict[str, Any]:
+    response = client.post("/api/credentials/verify", json=document)
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def _check_page(client: Any, document: dict[str, Any]) -> str:
+    token = csrf_token(client, "/verify/credential")
+    page = client.post("/verify/credential", data={"csrf_token": token, "document": json.dumps(document)})
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+def test_rotate_then_retire_the_old_key_from_the_command_line(
+    client: Any, app: Any, session: Any, make_user: Any, runner: Any, key_dir: Path
+) -> None:
+    learners = [make_user(full_name=name) for name in ("Алексей Смирнов", "Amina Diallo")]
+    for learner in learners:
+        earn(app, session, learner)
+    session.commit()
+    login(client, learners[0].email)
+    old_code = claimed_code(client)
+    old = json.loads(client.get(f"/certificates/{old_code}/credential.json").data)
+    logout(client)
+    first_key = old["proof"]["verificationMethod"].rsplit("#", 1)[1]
+    assert [m["id"] for m in _issuer(client)] == [old["proof"]["verificationMethod"]]
+
+    rotated = runner.invoke(args=["certificates", "rotate-key"])
+    assert rotated.exit_code == 0, rotated.output
+    assert f"retire-key {first_key}" in rotated.output
+    login(client, learners[1].email)
+    new_code = claimed_code(client)
+    new = json.loads(client.get(f"/certificates/{new_code}/credential.json").data)
+    logout(client)
+    new_key = new["proof"]["verificationMethod"].rsplit("#", 1)[1]
+    assert new_key != first_key and f"New signing key: {new_key}" in rotated.output
+    # the profile lists every key still trusted, the current one first
+    assert [m["id"].rsplit("#", 1)[1] for m in _issuer(client)] == [new_key, first_key]
+    for document in (old, new):
+        assert _verify(client, document)["verified"] is True
+        page = _check_page(client, document)
+        assert "Valid: the signature is ours" in page and "Completed on" in page
+    assert oct(stat.S_IMODE(os.stat(key_dir / credentials.KEY_FILE).st_mode)) == oct(0o600)
+
+    listed = runner.invoke(args=["certificates", "keys"])
+    assert f"{new_key}  current" in listed.output and f"{first_key}  trusted" in listed.output
+    refused = runner.invoke(args=["certificates", "retire-key", new_key, "--yes"])
+    assert refused.exit_code != 0 and "rotate-key' first" in refused.output
+    unknown = runner.invoke(args=["certificates", "retire-key", "z6MkNoSuchKey", "--yes"])
+    assert unknown.exit_code != 0 and "no trusted key z6MkNoSuchKey" in unknown.output
+    not_confirmed = runner.invoke(args=["certificates", "retire-key", first_key], input="n\n")
+    assert not_confirmed.exit_code != 0 and _verify(client, old)["verified"] is True
+
+    retired = runner.invoke(args=["certificates", "retire-key", first_key], input="y\n")
+    assert retired.exit_code == 0 and f"Retired {first_key}" in retired.output, retired.output
+    assert f"{first_key}  retired" in runner.invoke(args=["certificates", "keys"]).output
+    body = _verify(client, old)
+    assert body["verified"] is False and body["signature"] == "retired_key" and body["status"] == "unknown"
+    assert body["key_retired_at"].startswith(str(datetime.now(UTC).year))
+    page = _check_page(client, old)
+    assert "signed with a key this academy has withdrawn" in page
+    assert "stopped trusting this signing key on" in page and "download a new copy" in page
+    assert "Completed on" not in page  # the certificate is not even looked up
+    assert _verify(client, new)["verified"] is True
+    assert [m["id"].rsplit("#", 1)[1] for m in _issuer(client)] == [new_key]
+
+    # the holder of the old certificate downloads it again: signed with the current key, it verifies
+    login(client, learners[0].email)
+    fresh = json.loads(client.get(f"/certificates/{old_code}/credential.json").data)
+    assert fresh["proof"]["verificationMethod"].endswith(f"#{new_key}")
+    assert _verify(client, fresh)["verified"] is True
+
+
+def test_a_credential_naming_a_key_that_is_not_ours_is_refused(
+    client: Any, app: Any, session: Any, logged_in: Any
+) -> None:
+    user = logged_in()
+    earn(app, session, user)
+    code = claimed_code(client)
+    genuine = json.loads(client.get(f"/certificates/{code}/credential.json").data)
+    ours = genuine["proof"]["verificationMethod"]
+    issuer_id = ours.rsplit("#", 1)[0]
+    forger = Ed25519PrivateKey.generate()
+    forger_method = f"{issuer_id}#{credentials.multikey(forger.public_key())}"
+    unsigned = {k: v for k, v in genuine.items() if k != "proof"}
+    created = datetime(2025, 3, 12, 10, tzinfo=UTC)
+
+    cases = {
+        "unknown_key": [
+            credentials.sign(
+                unsigned, forger, forger_method, created
+            ),  # the forger's own key, named honestly
+            {**genuine, "proof": {**genuine["proof"], "verificationMethod": forger_method}},
+            {**genuine, "proof": {**genuine["proof"], "verificationMethod": f"{issuer_id}#z6MkForged"}},
+            {
+                **genuine,
+                "proof": {**genuine["proof"], "verificationMethod": ours.replace("http://", "https://")},
+            },
+            {**genuine, "proof": {**genuine["proof"], "verificationMethod": {"id": ours}}},
+            {**genuine, "proof": {**genuine["proof"], "verificationMethod": [ours]}},
+        ],
+        "invalid": [credentials.sign(unsigned, forger, ours, created)],  # the forger's key, named as ours
+    }
+    for reason, documents in cases.items():
+        for document in documents:
+            assert _verify(client, document) == {"verified": False, "signature": reason, "status": "unknown"}
+    assert "signed with a key this academy does not publish" in _check_page(client, cases["unknown_key"][0])
+    assert "never used" in _check_page(client, cases["unknown_key"][4])
+    assert _verify(client, genuine)["verified"] is True
+
+
+def test_every_worker_follows_a_rotation_without_a_restart(
+    app: Any, config: dict[str, Any], key_dir: Path, runner: Any
+) -> None:
+    from webapp import create_app
+
+    other_worker = create_app({**config, "CERTIFICATE_KEY_DIR": str(key_dir)})
+    profiles = []
+    for _ in range(2):
+        for worker in (app, other_worker):
+            with worker.test_client() as client:
+                profiles.append([m["id"] for m in _issuer(client)])
+        assert runner.invoke(args=["certificates", "rotate-key"]).exit_code == 0
+    assert profiles[0] == profiles[1] and profiles[2] == profiles[3]
+    assert len(profiles[2]) == 2 and profiles[2][1:] == profiles[0]
+    other_worker.extensions["db"][0].dispose()

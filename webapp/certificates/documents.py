@@ -1,4 +1,4 @@
-"""The certificate's documents in the app's context: public URLs, translated PDF labels, the signing key.
+"""The certificate's documents in the app's context: public URLs, translated PDF labels, the signing keys.
 
 The verification URL printed on a certificate must be stable, so it comes from
 the `PUBLIC_URL` setting (ACADEMY_PUBLIC_URL) when set, and from the request's
@@ -8,14 +8,15 @@ host otherwise; the command line needs one of the two (`--base-url`).
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app, has_request_context, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from course import certificates, credentials, pdf
+from course import certificates, credential_keys, credentials, pdf
 from course.models import Certificate
 
 DEFAULT_ISSUER = "Convention Academy"
@@ -51,20 +52,46 @@ def issuer(base: str) -> credentials.Issuer:
     )
 
 
-def signing_key() -> Ed25519PrivateKey:
-    """Loaded (or created) once per process from the instance folder (or CERTIFICATE_KEY_DIR)."""
-    key = current_app.extensions.get("certificate_signing_key")
-    if key is None:
-        folder = current_app.config.get("CERTIFICATE_KEY_DIR") or current_app.instance_path
-        key = credentials.load_or_create_key(folder)
-        current_app.extensions["certificate_signing_key"] = key
-    return key
+def key_folder() -> Path:
+    """The instance folder, or CERTIFICATE_KEY_DIR."""
+    return Path(current_app.config.get("CERTIFICATE_KEY_DIR") or current_app.instance_path)
 
 
-def published_keys(base: str) -> dict[str, object]:
-    public = signing_key().public_key()
-    method = issuer(base).method_id(public)
-    return {method: public, f"{method}-jwk": public}
+def key_ring() -> credential_keys.KeyRing:
+    """The signing keys, read again only when their files change (a rotation reaches every worker)."""
+    folder = key_folder()
+    stamp = credential_keys.stamp(folder)
+    cached = current_app.extensions.get("certificate_key_ring")
+    if cached is None or cached[0] != (folder, stamp):
+        cached = ((folder, stamp), credential_keys.load(folder))
+        current_app.extensions["certificate_key_ring"] = cached
+    return cached[1]
+
+
+def published_keys(base: str) -> dict[str, Ed25519PublicKey]:
+    """Verification method id → public key, for every key still trusted (as Multikey and as JWK)."""
+    who = issuer(base)
+    methods: dict[str, Ed25519PublicKey] = {}
+    for key in key_ring().trusted:
+        method = who.method_id(key.public_key)
+        methods[method] = methods[f"{method}-jwk"] = key.public_key
+    return methods
+
+
+def retired_keys(base: str) -> dict[str, datetime]:
+    """Verification method id → when it was retired, for every retired key."""
+    who = issuer(base)
+    return {
+        method: key.retired_at
+        for key in key_ring().retired
+        for method in (who.method_for(key.id), f"{who.method_for(key.id)}-jwk")
+    }
+
+
+def sign(document: dict[str, object], base: str, created: datetime) -> dict[str, object]:
+    """The document signed with the current key, its proof naming that key."""
+    ring = key_ring()
+    return credentials.sign(document, ring.signing_key, issuer(base).method_for(ring.current_id), created)
 
 
 def labels() -> pdf.CertificateLabels:
@@ -114,14 +141,7 @@ def credential(certificate: Certificate, base: str) -> dict[str, object]:
     details = certificates.credential_input(
         certificate, verify_url(certificate.code, base), f"{base}/paths/{certificate.path_id}"
     )
-    key = signing_key()
-    who = issuer(base)
-    return credentials.sign(
-        credentials.build_credential(details, who),
-        key,
-        who.method_id(key.public_key()),
-        certificate.issued_at,
-    )
+    return sign(credentials.build_credential(details, issuer(base)), base, certificate.issued_at)
 
 
 def credential_bytes(certificate: Certificate, base: str) -> bytes:

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from course import certificates, credentials, throttle
+from course import certificates, credential_keys, credentials, throttle
 from course.db import set_write_intent
 from course.models import Certificate, CertificateStatus, Cohort, User, utcnow
 from webapp import catalogue
@@ -346,7 +346,11 @@ def _check_submitted(raw: bytes | str) -> certificates.CredentialCheck:
         return certificates.CredentialCheck(credentials.ProofCheck.MALFORMED)
     base = documents.base_url()
     return certificates.check_credential(
-        db.session, document, documents.published_keys(base), documents.issuer_name()
+        db.session,
+        document,
+        documents.published_keys(base),
+        documents.issuer_name(),
+        documents.retired_keys(base),
     )
 
 
@@ -362,6 +366,8 @@ def verify_credential_api() -> tuple[Response, int]:
         "signature": result.proof.value,
         "status": record.status.value if record else "unknown",
     }
+    if result.key_retired_at is not None:
+        body["key_retired_at"] = result.key_retired_at.isoformat(timespec="seconds")
     if record is not None:
         body.update(
             name=record.learner_name,
@@ -379,7 +385,8 @@ def verify_credential_api() -> tuple[Response, int]:
 @bp.get("/certificates/issuer.json")
 def issuer() -> Response:
     base = documents.base_url()
-    profile = credentials.issuer_profile(documents.issuer(base), documents.signing_key().public_key())
+    trusted = [key.public_key for key in documents.key_ring().trusted]
+    profile = credentials.issuer_profile(documents.issuer(base), trusted)
     response = jsonify(profile)
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -389,11 +396,14 @@ def issuer() -> Response:
 @bp.get("/certificates/status/revocation.json")
 def status_list() -> Response:
     base = documents.base_url()
-    who = documents.issuer(base)
-    key = documents.signing_key()
     now = utcnow().replace(microsecond=0)
-    document = credentials.status_list_credential(who, certificates.revoked_ids(db.session), now)
-    response = jsonify(credentials.sign(document, key, who.method_id(key.public_key()), now))
+    document = credentials.status_list_credential(
+        documents.issuer(base),
+        certificates.revoked_status_indexes(db.session),
+        now,
+        certificates.status_list_size(db.session),
+    )
+    response = jsonify(documents.sign(document, base, now))
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -435,3 +445,67 @@ def list_command(cohort_id: int | None) -> None:
         stmt = stmt.where(Certificate.cohort_id == cohort_id)
     for c in db.session.scalars(stmt):
         click.echo(f"{c.code}  {c.status:<10}  {c.learner_name}  ·  {c.path_title}")
+
+
+@bp.cli.command("keys")
+def keys_command() -> None:
+    """List the signing keys: the current one, earlier ones still trusted, retired ones."""
+    folder = documents.key_folder()
+    if not (folder / credential_keys.KEY_FILE).exists():
+        click.echo(f"No signing key yet in {folder}: the first credential signed creates one.")
+        return
+    try:
+        ring = credential_keys.load(folder)
+    except credential_keys.KeyRingError as exc:
+        raise click.ClickException(str(exc)) from None
+    for key in ring.trusted:
+        if key.replaced_at is None:
+            click.echo(f"{key.id}  current  (signs new credentials)")
+        else:
+            click.echo(f"{key.id}  trusted  (replaced {key.replaced_at:%Y-%m-%d %H:%M} UTC)")
+    for gone in ring.retired:
+        click.echo(f"{gone.id}  retired  ({gone.retired_at:%Y-%m-%d %H:%M} UTC: its credentials are refused)")
+
+
+@bp.cli.command("rotate-key")
+def rotate_key_command() -> None:
+    """Make a new signing key; the old one's public part stays trusted, so its credentials still verify."""
+    try:
+        old_id, ring = credential_keys.rotate(documents.key_folder(), utcnow())
+    except credential_keys.KeyRingError as exc:
+        raise click.ClickException(str(exc)) from None
+    if old_id is None:
+        click.echo(f"There was no signing key yet: created {ring.current_id}.")
+        return
+    click.echo(f"New signing key: {ring.current_id}")
+    click.echo(
+        f"The old key {old_id} still verifies the credentials it signed (its private part is deleted)."
+    )
+    click.echo(f"If it may have leaked: flask --app webapp certificates retire-key {old_id}")
+
+
+@bp.cli.command("retire-key")
+@click.argument("key_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def retire_key_command(key_id: str, yes: bool) -> None:
+    """Stop trusting an earlier signing key (e.g. leaked): credentials it signed are refused from now on."""
+    folder = documents.key_folder()
+    wanted = credential_keys.normalise_key_id(key_id)
+    if not yes:
+        click.confirm(
+            f"Credentials signed with {wanted} will no longer verify; holders must download them again. "
+            "Retire it?",
+            abort=True,
+        )
+    try:
+        gone, is_new = credential_keys.retire(folder, wanted, utcnow())
+    except credential_keys.CannotRetireCurrent:
+        raise click.ClickException(
+            f"{wanted} is the current signing key: run 'certificates rotate-key' first, then retire it"
+        ) from None
+    except credential_keys.UnknownKey:
+        raise click.ClickException(f"no trusted key {wanted} (see 'certificates keys')") from None
+    except credential_keys.KeyRingError as exc:
+        raise click.ClickException(str(exc)) from None
+    when = f"{gone.retired_at:%Y-%m-%d %H:%M} UTC"
+    click.echo(f"Retired {gone.id} ({when})." if is_new else f"{gone.id} was retired already ({when}).")
