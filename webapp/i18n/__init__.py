@@ -9,11 +9,13 @@ turned on by adding it there.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import parse_pattern
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import (
     Translations,
@@ -125,10 +127,16 @@ def percent(value: Any) -> str:
     if value is None:
         return ""
     locale = get_locale()
-    pattern = parse_pattern(locale.percent_formats[None].pattern)
     decimals = 0 if isinstance(value, int) else 1
+    return _percent_pattern(locale, decimals).apply(Decimal(str(round(float(value), decimals))) / 100, locale)
+
+
+@functools.lru_cache(maxsize=64)
+def _percent_pattern(locale: Locale, decimals: int) -> NumberPattern:
+    """The locale's percent pattern with this many decimals, parsed once (a grid writes thousands)."""
+    pattern = parse_pattern(locale.percent_formats[None].pattern)
     pattern.frac_prec = (decimals, decimals)
-    return pattern.apply(Decimal(str(round(float(value), decimals))) / 100, locale)
+    return pattern
 
 
 def utc_when(value: datetime | None, format: str = "medium") -> str:
