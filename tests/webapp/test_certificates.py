@@ -324,6 +324,21 @@ def test_claiming_too_early_or_without_csrf_changes_nothing(
     assert session.scalar(select(Certificate.id)) is None
 
 
+def test_a_full_revocation_list_refuses_clearly_and_stores_nothing(
+    client: Any, app: Any, session: Any, logged_in: Any, monkeypatch: Any
+) -> None:
+    """When no free status index can be drawn, the learner is told plainly; no certificate, no 500."""
+    user = logged_in()
+    earn(app, session, user)
+    monkeypatch.setattr(certificates, "STATUS_INDEX_DRAWS", 0)  # as if every draw had hit a used entry
+    response = claim(client)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and "Certificates cannot be issued just now" in page
+    assert "Traceback" not in page
+    session.rollback()
+    assert session.scalar(select(Certificate.id)) is None
+
+
 def test_attendance_rule_is_explained_to_the_learner(
     client: Any, app: Any, session: Any, logged_in: Any
 ) -> None:

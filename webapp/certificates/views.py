@@ -51,6 +51,17 @@ def _helpers() -> dict[str, Any]:
 # --- loaders -------------------------------------------------------------------------------------
 
 
+@bp.errorhandler(certificates.StatusListFull)
+def status_list_full(exc: certificates.StatusListFull) -> tuple[str, int]:
+    """No free entry in the revocation list (about 120,000 certificates): nothing is issued."""
+    current_app.logger.error(
+        "Certificate not issued: the revocation status list has no free entry left (%s). "
+        "A second status list is needed before more certificates can be issued.",
+        exc,
+    )
+    return render_template("certificates/unavailable.html"), 503
+
+
 def certificate_or_404(code: str) -> Certificate:
     """The certificate the current user may see in full (holder, admin, cohort instructor), else 404."""
     certificate = certificates.by_code(db.session, code)
