@@ -85,18 +85,17 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     except attempts.AttemptOutdated:
         flash(_("This quiz was updated since you started. Please start a new attempt."), "error")
         return redirect(url_for("quiz.overview", module_id=module.id))
-    form, fields = build_quiz_form(view)
-    if request.method == "POST":
+    submitted = request.method == "POST"  # its CSRF token was checked before the view (CSRFProtect)
+    form, fields = build_quiz_form(view, request.form if submitted else None)
+    if submitted:
         if forged_fields(form, fields, request.form):
             return render_template("quiz/refused.html", module=module), 400
-        if form.validate_on_submit():
+        if form.validate():
             try:
                 attempts.submit(db.session, record, module, answers_from(form, fields))
             except quiz.SubmissionError:
                 return render_template("quiz/refused.html", module=module), 400
             return redirect(url_for("quiz.attempt", attempt_id=record.id))
-        if form.errors.keys() - {name for name, _q in fields}:
-            abort(400)  # the CSRF token is missing or wrong
     return render_template("quiz/attempt.html", module=module, attempt=record, form=form, fields=fields)
 
 
