@@ -269,6 +269,38 @@ def test_blank_answers_ask_again_and_store_nothing(
     _nothing_stored(session, attempt_id)
 
 
+class CheckedParser(HTMLParser):
+    """The options a browser shows as ticked, and the questions marked as needing an answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checked: dict[str, list[str]] = {}
+        self.marked: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "input" and "checked" in values:
+            self.checked.setdefault(values["name"] or "", []).append(values["value"] or "")
+        if tag == "fieldset" and "has-error" in (values.get("class") or ""):
+            self.marked.append(values["id"] or "")
+
+
+def test_answers_given_stay_ticked_when_some_are_missing(
+    client: Any, app: Any, session: Any, logged_in: Any
+) -> None:
+    attempt_id, token, right = _open_attempt(client, app, session, logged_in)
+    given = dict(list(right.items())[:4])
+    response = client.post(f"/quiz/attempts/{attempt_id}", data={**given, "csrf_token": token})
+    assert response.status_code == 200
+    page = CheckedParser()
+    page.feed(response.get_data(as_text=True))
+    assert {name: sorted(values) for name, values in page.checked.items()} == {
+        name: sorted(values) for name, values in given.items()
+    }
+    assert page.marked == [name for name in right if name not in given]
+    _nothing_stored(session, attempt_id)
+
+
 def test_somebody_elses_attempt_is_not_found(
     client: Any, app: Any, session: Any, logged_in: Any, make_user: Any
 ) -> None:

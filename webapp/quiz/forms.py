@@ -12,7 +12,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course.attempts import AttemptView
-from course.quiz import Question
+from course.quiz import Option, Question
 
 
 class SingleAnswerField(RadioField):
@@ -50,17 +50,25 @@ class AnswersMeta(DefaultMeta):
     get_translations = FlaskForm.Meta.get_translations
 
 
-def build_quiz_form(view: AttemptView, formdata: Any = None) -> tuple[BaseForm, list[tuple[str, Question]]]:
-    """The answers form for this attempt (filled from `formdata` if given), and (field name, question) in the order shown.
+def answer_fields(view: AttemptView) -> list[tuple[str, Question, tuple[Option, ...]]]:
+    """(field name, question, options in the order shown) for each question of the attempt."""
+    return [
+        (field_name(position), question, options)
+        for position, (question, options) in enumerate(view.questions, 1)
+    ]
 
+
+def build_quiz_form(view: AttemptView, formdata: Any) -> tuple[BaseForm, list[tuple[str, Question]]]:
+    """The submitted answers as a form for this attempt, and (field name, question) in the order shown.
+
+    Only a submission needs it: the page itself is written from the attempt's questions.
     A plain BaseForm from a list of fields: a Form class made per attempt cost about
     0.3 ms to create and bind on every show and every submit.
     """
     unbound = []
     fields: list[tuple[str, Question]] = []
-    for position, (question, options) in enumerate(view.questions, start=1):
+    for name, question, options in answer_fields(view):
         choices = [SelectChoice(o.id, o.text) for o in options]
-        name = field_name(position)
         if question.kind.multiple_answers:
             field = MultipleAnswerField(question.prompt, choices=choices)
         else:

@@ -14,7 +14,7 @@ from webapp import catalogue
 from webapp.extensions import db
 from webapp.i18n import utc_when
 from webapp.learn.views import get_module_or_404
-from webapp.quiz.forms import StartQuizForm, answers_from, build_quiz_form, forged_fields
+from webapp.quiz.forms import StartQuizForm, answer_fields, answers_from, build_quiz_form, forged_fields
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
 
@@ -85,9 +85,9 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     except attempts.AttemptOutdated:
         flash(_("This quiz was updated since you started. Please start a new attempt."), "error")
         return redirect(url_for("quiz.overview", module_id=module.id))
-    submitted = request.method == "POST"  # its CSRF token was checked before the view (CSRFProtect)
-    form, fields = build_quiz_form(view, request.form if submitted else None)
-    if submitted:
+    form = None
+    if request.method == "POST":  # its CSRF token was checked before the view (CSRFProtect)
+        form, fields = build_quiz_form(view, request.form)
         if forged_fields(form, fields, request.form):
             return render_template("quiz/refused.html", module=module), 400
         if form.validate():
@@ -96,7 +96,7 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             except quiz.SubmissionError:
                 return render_template("quiz/refused.html", module=module), 400
             return redirect(url_for("quiz.attempt", attempt_id=record.id))
-    return render_template("quiz/attempt.html", module=module, attempt=record, form=form, fields=fields)
+    return render_template("quiz/attempt.html", module=module, questions=answer_fields(view), form=form)
 
 
 def _result(record: QuizAttempt, module) -> str:  # type: ignore[no-untyped-def]
