@@ -21,21 +21,20 @@ bind = os.environ.get("ACADEMY_BIND", "127.0.0.1:8000")
 # database on another machine, requests also wait on the network, and a second thread
 # per worker (ACADEMY_THREADS=2) uses that time.
 workers = int(os.environ.get("ACADEMY_WORKERS", multiprocessing.cpu_count()))
-# Threaded workers (gthread) even with one thread: a worker's heartbeat does not wait for
-# a long request, and idle keep-alive connections (slow phones) wait in the worker's
-# poller, not in a thread; a connection gets a thread only once its request has arrived.
-# Ours (webapp/server.py) accepts a new connection only while its thread is free: plain
-# gthread kept accepting while busy, so newcomers queued behind a long request while the
-# other worker idled, and connections opened together could all go to one worker (bench:
-# one worker doing 100% of the lesson rows' work; now 50-51% in 6 runs, lesson 738-1,156/s).
-# Behind a proxy that buffers whole requests and responses (nginx does by default), the
-# plain `sync` class is an option too (ACADEMY_WORKER_CLASS=sync). Against plain gthread it
-# measured faster (3 rounds: quiz p99 42-58 ms against 49-78, lesson pages 890-1,150/s
-# against 460-1,060/s), mostly for the spread of connections that ours now also has, and
-# it has no keep-alive to manage. Without such a proxy, a few clients sending slowly
-# would hold every sync worker; and a sync worker sends no heartbeat during a request,
-# so an export longer than `timeout` (a large cohort's certificates) needs ACADEMY_TIMEOUT.
-worker_class = os.environ.get("ACADEMY_WORKER_CLASS", "webapp.server.FreeThreadWorker")
+# gunicorn's sync worker, as gunicorn ships it, behind the reverse proxy the README asks
+# for (nginx by default buffers whole requests and responses, so a slow phone never
+# holds a worker). It takes one connection at a time, only when free, so each request
+# goes to a worker that can serve it now. Against our threaded worker, 5 interleaved
+# rounds of bench.load on the 2-core VM: quiz submission p99 40-49 ms against 46-67 ms,
+# worker CPU per quiz loop 12.9-15.2 ms against 14.4-21.3 ms (no hand-over between a
+# poller thread and a request thread, no connection held by a busy worker).
+# A sync worker signals the master only between requests: a long response (a large
+# cohort's certificate export) calls webapp.heartbeat.still_working() as it goes, so
+# `timeout` still restarts only a worker that is really stuck.
+# Serving clients directly, with no buffering proxy in front (or behind one that does
+# not buffer), use ACADEMY_WORKER_CLASS=webapp.server.FreeThreadWorker: threaded, idle
+# keep-alive connections wait in its poller, and it too accepts only while free.
+worker_class = os.environ.get("ACADEMY_WORKER_CLASS", "sync")
 threads = int(os.environ.get("ACADEMY_THREADS", 1))
 timeout = int(os.environ.get("ACADEMY_TIMEOUT", 30))
 graceful_timeout = 20
@@ -57,6 +56,13 @@ in_memory = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - gu
 worker_tmp_dir = os.environ.get("ACADEMY_WORKER_TMP_DIR") or in_memory
 loglevel = os.environ.get("ACADEMY_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("ACADEMY_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook
+    """Give long responses this worker's liveness signal (webapp/heartbeat.py)."""
+    from webapp import heartbeat
+
+    heartbeat.attach(worker.notify)
 
 
 def pre_fork(server, worker):  # noqa: ANN001, ANN201 - gunicorn's hook

@@ -1,5 +1,9 @@
 """gunicorn's threaded worker, accepting a new connection only when it has a thread free.
 
+The worker for serving clients with no buffering proxy in front
+(ACADEMY_WORKER_CLASS=webapp.server.FreeThreadWorker); behind one, gunicorn's sync
+worker is the default and measured faster (gunicorn.conf.py).
+
 gunicorn's gthread worker accepts connections in its main thread and queues them
 for its request threads, busy or not. With one request thread per worker (see
 gunicorn.conf.py), a worker in the middle of a long request (a certificate

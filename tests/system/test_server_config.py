@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import csv
 import gc
 import http.client
+import io
 import os
+import re
 import socket
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
+from tests.conftest import PASSWORD
 from tests.system.server import gunicorn_process
 from webapp.access_log import ACCESS_FORMAT
 
 ROOT = Path(__file__).resolve().parents[2]
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 @pytest.fixture
@@ -35,8 +42,8 @@ def test_access_lines_use_the_format_the_fast_logger_knows(settings: dict[str, A
 
 
 def test_one_worker_per_core_and_not_recycled_every_few_seconds(settings: dict[str, Any]) -> None:
-    # gthread: idle keep-alive connections wait in the poller, not in the request thread
-    assert settings["worker_class"] == "webapp.server.FreeThreadWorker" and settings["threads"] == 1
+    # gunicorn's sync worker, behind a buffering proxy: one request at a time, taken only when free
+    assert settings["worker_class"] == "sync" and settings["threads"] == 1
     assert settings["workers"] == os.cpu_count()  # more threads or processes than cores: each request slower
     assert settings["max_requests"] >= 50_000  # at 1,500 requests/s, 5,000 restarted a worker every 13 s
     assert 0 < settings["max_requests_jitter"] < settings["max_requests"]
@@ -73,14 +80,19 @@ def test_running_workers_keep_their_heartbeat_in_memory(database_url: str) -> No
             assert any(name.startswith("/dev/shm/") for name in files), files
 
 
-def test_a_worker_held_by_a_slow_client_leaves_newcomers_to_the_other(database_url: str) -> None:
+@pytest.mark.parametrize("worker_class", ["sync", "webapp.server.FreeThreadWorker"])
+def test_a_worker_held_by_a_slow_client_leaves_newcomers_to_the_other(
+    database_url: str, worker_class: str
+) -> None:
     """One client sends half a request and stops: its worker's only thread waits for the rest.
 
-    Every visitor after it must be served by the other worker at once. gthread as
-    gunicorn ships it would accept some of them into the held worker, where they would
-    wait behind the slow client (webapp/server.py).
+    Every visitor after it must be served by the other worker at once, with the default
+    worker and with the threaded one for serving without a proxy. gthread as gunicorn
+    ships it would accept some of them into the held worker, where they would wait
+    behind the slow client (webapp/server.py).
     """
-    with gunicorn_process(database_url, workers=2) as (base, _master):
+    settings = {"ACADEMY_WORKER_CLASS": worker_class}
+    with gunicorn_process(database_url, workers=2, extra_env=settings) as (base, _master):
         host, port = base.removeprefix("http://").split(":")
         slow = socket.create_connection((host, int(port)))
         try:
@@ -95,3 +107,54 @@ def test_a_worker_held_by_a_slow_client_leaves_newcomers_to_the_other(database_u
             assert slow.recv(64).startswith(b"HTTP/1.1 200")
         finally:
             slow.close()
+
+
+CERTIFICATES_EXPORTED = 60  # about 50 ms each: an export of about 3 s, past the timeout below
+
+
+def test_a_long_export_is_not_cut_off_by_the_worker_timeout(
+    app: Any, config: dict[str, Any], make_user: Any
+) -> None:
+    """A sync worker tells gunicorn's master it is alive only between requests.
+
+    With a 1 s timeout, the master would restart the worker in the middle of this
+    3 s export and the download would break off, unless the export says it is still
+    working as it goes (webapp/heartbeat.py).
+    """
+    from course import certificates
+    from course.models import Cohort, CohortInstructor, Enrolment, Role, User
+    from tests.course.test_certificates import PATH, complete_path
+    from webapp.extensions import db
+
+    trainer = make_user(Role.INSTRUCTOR)
+    learner_ids = [make_user().id for _ in range(CERTIFICATES_EXPORTED)]
+    catalogue = app.extensions["catalogue"]
+    with app.app_context():
+        session = db.session
+        cohort = Cohort(title="Large class", path_id=PATH)
+        session.add(cohort)
+        session.flush()
+        session.add(CohortInstructor(cohort_id=cohort.id, user_id=trainer.id))
+        for learner_id in learner_ids:
+            learner = session.get(User, learner_id)
+            session.add(Enrolment(cohort_id=cohort.id, user_id=learner.id))
+            complete_path(session, catalogue, learner)
+            certificates.issue(session, catalogue, learner, catalogue.path(PATH))
+        session.commit()
+        cohort_id = cohort.id
+    settings = {"ACADEMY_TIMEOUT": "1", "ACADEMY_CERTIFICATE_KEY_DIR": config["CERTIFICATE_KEY_DIR"]}
+    with gunicorn_process(config["DATABASE_URL"], workers=1, extra_env=settings) as (base, _master):
+        http = requests.Session()
+        token = TOKEN.search(http.get(f"{base}/login", timeout=30).text).group(1)
+        http.post(
+            f"{base}/login",
+            data={"email": trainer.email, "password": PASSWORD, "csrf_token": token},
+            timeout=30,
+        ).raise_for_status()
+        started = time.monotonic()
+        response = http.get(f"{base}/certificates/cohorts/{cohort_id}/export.zip", timeout=120)
+        took = time.monotonic() - started
+        assert took > 2, f"the export took {took:.1f} s: too short to test the 1 s timeout"
+        archive = zipfile.ZipFile(io.BytesIO(response.content))  # a download cut off is no ZIP
+        manifest = archive.read("manifest.csv").decode("utf-8-sig")
+        assert len(list(csv.DictReader(io.StringIO(manifest)))) == CERTIFICATES_EXPORTED

@@ -39,6 +39,7 @@ from webapp.certificates.forms import (
     RevokeForm,
 )
 from webapp.extensions import csrf, db
+from webapp.heartbeat import still_working
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -287,10 +288,15 @@ def export(cohort_id: int) -> Response:
 
 def _export_zip_stream(group: Cohort, base: str) -> Iterator[bytes]:
     """The cohort's ZIP; its database reads happen now, before the response starts."""
+
+    def render_pdf(certificate: Certificate) -> bytes:
+        still_working()  # a large cohort takes longer than the worker timeout (webapp/heartbeat.py)
+        return documents.pdf_bytes(certificate, base)
+
     return certificates.export_zip_stream(
         certificates.export_entries(db.session, certificates.of_cohort(db.session, group.id)),
         verify_url=lambda code: documents.verify_url(code, base),
-        render_pdf=lambda c: documents.pdf_bytes(c, base),
+        render_pdf=render_pdf,
         credential_json=lambda c: documents.credential_bytes(c, base),
     )
 
