@@ -102,7 +102,15 @@ def test_instructor_journey_in_the_browser(
     learner.goto(cohort_url)  # the learner's view of the cohort: the sitting at Nairobi's 09:00, zone named
     sitting = learner.locator("ul.meetings li", has_text="Day 1: seizing a phone").inner_text()
     assert "9:00" in sitting and "(Africa/Nairobi)" in sitting
-    screenshot(learner, "16-cohort-learner", phone=False)
+    screenshot(learner, "16-cohort-learner")
+    size = learner.viewport_size
+    learner.set_viewport_size({"width": 360, "height": 780})  # on a phone: each module's status in view
+    status = learner.locator(".table-wrap td[data-label='Status']").first.bounding_box()
+    assert status is not None and status["x"] + status["width"] <= 360, status
+    assert learner.evaluate(
+        "[...document.querySelectorAll('.table-wrap')].every(w => w.scrollWidth <= w.clientWidth)"
+    )
+    learner.set_viewport_size(size)
 
     # the learner completes a lesson; the trainer's grid shows it
     learner.goto(f"{live_server}/modules/electronic-evidence")
