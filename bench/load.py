@@ -458,7 +458,7 @@ def main() -> None:
     print("CPU ms: the workers' CPU time per request (per start, show and submit for the quiz)")
     print(
         f"busiest: the busiest worker's share of that CPU ({100 / workers:.0f}% is an even spread; "
-        "keep-alive connections stay with the worker that accepted them)"
+        "with a threaded worker, keep-alive connections stay with the worker that accepted them)"
     )
     lesson, static = rows["lesson page (logged in)"], rows["same lesson HTML as a static file"]
     print(
