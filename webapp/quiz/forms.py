@@ -50,7 +50,10 @@ class AnswersMeta(DefaultMeta):
     get_translations = FlaskForm.Meta.get_translations
 
 
-def answer_fields(view: AttemptView) -> list[tuple[str, Question, tuple[Option, ...]]]:
+AskedQuestion = tuple[str, Question, tuple[Option, ...]]  # field name, question, options in the order shown
+
+
+def answer_fields(view: AttemptView) -> list[AskedQuestion]:
     """(field name, question, options in the order shown) for each question of the attempt."""
     return [
         (field_name(position), question, options)
@@ -58,31 +61,28 @@ def answer_fields(view: AttemptView) -> list[tuple[str, Question, tuple[Option, 
     ]
 
 
-def build_quiz_form(view: AttemptView, formdata: Any) -> tuple[BaseForm, list[tuple[str, Question]]]:
-    """The submitted answers as a form for this attempt, and (field name, question) in the order shown.
+def build_quiz_form(questions: list[AskedQuestion], formdata: Any) -> BaseForm:
+    """The submitted answers as a form, one field per question of `answer_fields(view)`.
 
     Only a submission needs it: the page itself is written from the attempt's questions.
     A plain BaseForm from a list of fields: a Form class made per attempt cost about
     0.3 ms to create and bind on every show and every submit.
     """
     unbound = []
-    fields: list[tuple[str, Question]] = []
-    for name, question, options in answer_fields(view):
+    for name, question, options in questions:
         choices = [SelectChoice(o.id, o.text) for o in options]
         if question.kind.multiple_answers:
-            field = MultipleAnswerField(question.prompt, choices=choices)
+            unbound.append((name, MultipleAnswerField(question.prompt, choices=choices)))
         else:
-            field = SingleAnswerField(question.prompt, choices=choices)
-        unbound.append((name, field))
-        fields.append((name, question))
+            unbound.append((name, SingleAnswerField(question.prompt, choices=choices)))
     form = BaseForm(unbound, meta=AnswersMeta())
     form.process(formdata)
-    return form, fields
+    return form
 
 
-def forged_fields(form: BaseForm, fields: list[tuple[str, Question]], formdata: Any) -> list[str]:
+def forged_fields(form: BaseForm, formdata: Any) -> list[str]:
     """Names of submitted answer fields, or option values, that the attempt never showed."""
-    known = {name: {choice.value for choice in form[name].choices} for name, _question in fields}
+    known = {field.name: {choice.value for choice in field.choices} for field in form}
     problems = []
     for key in formdata:
         if key == "csrf_token" or key == "submit":
@@ -95,9 +95,9 @@ def forged_fields(form: BaseForm, fields: list[tuple[str, Question]], formdata: 
     return problems
 
 
-def answers_from(form: BaseForm, fields: list[tuple[str, Question]]) -> dict[str, list[str]]:
+def answers_from(form: BaseForm, questions: list[AskedQuestion]) -> dict[str, list[str]]:
     answers: dict[str, list[str]] = {}
-    for name, question in fields:
+    for name, question, _options in questions:
         data = form[name].data
         if data:
             answers[question.id] = list(data) if isinstance(data, list) else [data]

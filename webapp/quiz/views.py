@@ -85,18 +85,18 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     except attempts.AttemptOutdated:
         flash(_("This quiz was updated since you started. Please start a new attempt."), "error")
         return redirect(url_for("quiz.overview", module_id=module.id))
-    form = None
+    questions, form = answer_fields(view), None
     if request.method == "POST":  # its CSRF token was checked before the view (CSRFProtect)
-        form, fields = build_quiz_form(view, request.form)
-        if forged_fields(form, fields, request.form):
+        form = build_quiz_form(questions, request.form)
+        if forged_fields(form, request.form):
             return render_template("quiz/refused.html", module=module), 400
         if form.validate():
             try:
-                attempts.submit(db.session, record, module, answers_from(form, fields))
+                attempts.submit(db.session, record, module, answers_from(form, questions))
             except quiz.SubmissionError:
                 return render_template("quiz/refused.html", module=module), 400
             return redirect(url_for("quiz.attempt", attempt_id=record.id))
-    return render_template("quiz/attempt.html", module=module, questions=answer_fields(view), form=form)
+    return render_template("quiz/attempt.html", module=module, questions=questions, form=form)
 
 
 def _result(record: QuizAttempt, module) -> str:  # type: ignore[no-untyped-def]
