@@ -43,7 +43,7 @@ def fonts_parsed_per_pdf() -> Iterator[None]:
     """The old path: fpdf2's add_font() for every PDF, and no measured line remembered."""
     from fpdf import FPDF
 
-    from course import pdf
+    from course.credentials import pdf
 
     saved = pdf._Certificate.add_certificate_font, pdf._Certificate._string_width
     pdf._Certificate.add_certificate_font = FPDF.add_font  # type: ignore[method-assign]
@@ -77,9 +77,11 @@ def batch(export: Callable[[], bytes]) -> dict[str, float]:
 
 
 def main() -> None:
-    from course import accounts, certificates, migrate
-    from course.db import make_engine
+    from course import accounts
+    from course.credentials import certificates
     from course.models import Certificate, Cohort, Enrolment, LessonCompletion, QuizAttempt, User
+    from course.platform import migrate
+    from course.platform.db import make_engine
     from webapp import create_app
     from webapp.certificates import documents, views
     from webapp.extensions import db

@@ -3,7 +3,7 @@
 Run: .venv/bin/python -m bench.grid. Prints figures; asserts nothing.
 Builds a 10-module content tree and an SQLite database in a temporary folder,
 seeds 500 learners with lesson completions and up to three quiz attempts per
-module, then times the grid in the domain (course.cohort_progress) and the
+module, then times the grid in the domain (course.cohorts.progress) and the
 whole grid page through the Flask test client, and counts the SQL queries.
 `seed_cohort` is also used by the query-count test.
 """
@@ -129,10 +129,12 @@ class QueryCounter:
 
 
 def main() -> None:
-    from course import accounts, cohort_progress, cohorts, migrate
-    from course.db import make_engine
+    from course import accounts, cohorts
+    from course.cohorts import progress as cohort_progress
     from course.models import Role
-    from tests.course.contenttree import write_tree
+    from course.platform import migrate
+    from course.platform.db import make_engine
+    from tests.course.content.contenttree import write_tree
     from webapp import create_app
     from webapp.extensions import db
 

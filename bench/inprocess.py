@@ -14,9 +14,9 @@ PASSWORD = "bench-password-long-enough-42"
 @contextmanager
 def app_with_learner() -> Iterator[Any]:
     """Yield an app (CSRF off: the benchmarks post forms directly) whose database holds one learner."""
-    from course import migrate
     from course.accounts import configure_hasher, register
-    from course.db import make_engine
+    from course.platform import migrate
+    from course.platform.db import make_engine
     from webapp import create_app
     from webapp.extensions import db
 

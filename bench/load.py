@@ -34,11 +34,12 @@ from typing import Any
 import requests
 from sqlalchemy import insert, text
 
-from course import migrate, quiz
 from course.accounts import hash_password
 from course.content import load_catalogue
-from course.db import make_engine
+from course.learning import quiz
 from course.models import Cohort, CohortInstructor, Enrolment, LessonCompletion, QuizAttempt, User
+from course.platform import migrate
+from course.platform.db import make_engine
 from tests.system.server import gunicorn_process
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ import statistics
 import time
 from pathlib import Path
 
-from course import quiz
 from course.content import load_catalogue
+from course.learning import quiz
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE_ID = "electronic-evidence"
@@ -31,7 +31,7 @@ def main() -> None:
     for shown, answers in zip(shown_sets, answer_sets, strict=True):
         quiz.score(pool, shown, answers, 80)
     per = (time.perf_counter() - start) / len(shown_sets)
-    print(f"scoring (course.quiz.score, 10 questions): {per * 1e6:.1f} µs per attempt")
+    print(f"scoring (course.learning.quiz.score, 10 questions): {per * 1e6:.1f} µs per attempt")
 
     from bench.inprocess import app_with_learner, log_in
 

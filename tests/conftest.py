@@ -24,9 +24,9 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import Engine, text
 
-from course import migrate
-from course.db import make_engine
 from course.models import Base, Role, User
+from course.platform import migrate
+from course.platform.db import make_engine
 
 # Property tests draw the same examples on every run, so CI is repeatable;
 # HYPOTHESIS_PROFILE=explore draws new ones when hunting for bugs.

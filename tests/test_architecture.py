@@ -9,8 +9,8 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from course import migrate
 from course.models import Base
+from course.platform import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 

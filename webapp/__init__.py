@@ -66,7 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         configure_hasher(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
 
-    from course import throttle
+    from course.platform import throttle
 
     storage = app.config["THROTTLE_STORAGE"]
     throttle.use_redis(storage if str(storage).startswith(("redis://", "rediss://", "unix://")) else None)

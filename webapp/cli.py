@@ -11,9 +11,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from course import accounts, backup, migrate
+from course import accounts
 from course.content import check_content
 from course.models import Role, User
+from course.platform import backup, migrate
 from webapp.extensions import db
 
 content_cli = AppGroup("content", help="Check the course content.")

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from course.db import make_engine, make_sessionmaker, set_write_intent
+from course.platform.db import make_engine, make_sessionmaker, set_write_intent
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -32,7 +32,7 @@ class Database:
     On SQLite a POST, PUT, PATCH or DELETE request is one writer transaction from
     its first statement (BEGIN IMMEDIATE), which keeps every view safe from reading
     a snapshot that another writer makes stale. A view marked `reads_first` starts
-    as a reader instead and writes through `course.db.write_phase`, so that other
+    as a reader instead and writes through `course.platform.db.write_phase`, so that other
     writers do not wait while it reads and computes (the quiz submission: scoring
     happens before its one conditional UPDATE).
     """

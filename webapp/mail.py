@@ -36,7 +36,7 @@ from flask.signals import request_finished
 from flask_babel import force_locale
 from werkzeug.wrappers import Response
 
-from course import mail
+from course.platform import mail
 from webapp.i18n import offered
 
 log = logging.getLogger("webapp.mail")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from course.db import make_engine
+from course.platform.db import make_engine
 from tests.conftest import empty_tables, wait_for_link
 from tests.system.server import gunicorn
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from course import accounts
-from course.db import make_engine, make_sessionmaker
 from course.models import Role
+from course.platform.db import make_engine, make_sessionmaker
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible, confirm_in_browser, screenshot
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from course import accounts
-from course.db import make_engine, make_sessionmaker
+from course.platform.db import make_engine, make_sessionmaker
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible, screenshot
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from course.content import load_catalogue
-from course.db import make_engine, make_sessionmaker
 from course.models import QuizAttempt, utcnow
+from course.platform.db import make_engine, make_sessionmaker
 from tests.conftest import CONTENT, PASSWORD
 from tests.e2e.conftest import assert_accessible, confirm_in_browser, screenshot
 
@@ -40,7 +40,7 @@ PATH_ID = "victim-support"
 def finish_other_modules(database_url: str, email: str) -> None:
     """The path's other modules done as stored facts, so the browser walks only the last one."""
     from course.models import User
-    from tests.course.test_certificates import complete_path
+    from tests.course.credentials.test_certificates import complete_path
 
     engine = make_engine(database_url)
     with make_sessionmaker(engine)() as session:

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from course.content import ContentError, load_catalogue
 from course.models import QuizAttempt
 from tests.conftest import csrf_token
-from tests.course.contenttree import module_dir, write_tree
+from tests.course.content.contenttree import module_dir, write_tree
 
 FILES = ["module.md", "01-first.md", "quiz.yaml"]
 yaml_scalars = st.one_of(
@@ -135,7 +135,7 @@ csv_cells = st.one_of(
 def test_roster_csv_always_parses_into_rows_or_line_numbered_errors(
     rows: list[list[str]], separator: str, encoding: str
 ) -> None:
-    from course import roster
+    from course.cohorts import roster
 
     text = "\n".join(separator.join(cell.replace("\n", " ") for cell in row) for row in rows)
     try:
@@ -154,7 +154,7 @@ def test_roster_csv_always_parses_into_rows_or_line_numbered_errors(
 @settings(max_examples=60, deadline=None)
 @given(text=st.text(max_size=400))
 def test_pasted_email_lists_never_crash(text: str) -> None:
-    from course import roster
+    from course.cohorts import roster
 
     parsed = roster.parse_email_list(text)
     assert all(row.email for row in parsed.rows)

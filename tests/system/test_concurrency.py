@@ -11,8 +11,8 @@ import requests
 from sqlalchemy import func, select
 
 from course.content import load_catalogue
-from course.db import make_engine, make_sessionmaker
 from course.models import LessonCompletion, QuizAttempt, User
+from course.platform.db import make_engine, make_sessionmaker
 from tests.conftest import CONTENT, PASSWORD, empty_tables, wait_for_link
 from tests.system.server import gunicorn
 

@@ -121,9 +121,9 @@ def test_a_long_export_is_not_cut_off_by_the_worker_timeout(
     3 s export and the download would break off, unless the export says it is still
     working as it goes (webapp/heartbeat.py).
     """
-    from course import certificates
+    from course.credentials import certificates
     from course.models import Cohort, CohortInstructor, Enrolment, Role, User
-    from tests.course.test_certificates import PATH, complete_path
+    from tests.course.credentials.test_certificates import PATH, complete_path
     from webapp.extensions import db
 
     trainer = make_user(Role.INSTRUCTOR)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from course import accounts, attempts
+from course import accounts
+from course.learning import attempts
 from course.models import (
     Certificate,
     Cohort,

@@ -20,10 +20,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from course import certificates, credentials
+from course.credentials import certificates, signing
 from course.models import AuditEvent, Certificate, Cohort, CohortInstructor, Enrolment, Role, User
 from tests.conftest import csrf_token, login
-from tests.course.test_certificates import PATH, complete_path, make_cohort
+from tests.course.credentials.test_certificates import PATH, complete_path, make_cohort
 
 BASE = "http://localhost"
 
@@ -107,7 +107,7 @@ def test_learner_earns_downloads_and_anyone_verifies(
     document = json.loads(credential.data)
     assert document["credentialSubject"]["identifier"][0]["identityHash"] == "محمد عبد الله"
     # the signing key was made on first use, private, in the key folder
-    key_file = key_dir / credentials.KEY_FILE
+    key_file = key_dir / signing.KEY_FILE
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
 
     # anyone, logged out: the page shows name, path, date and issuer, nothing more
@@ -206,9 +206,9 @@ def test_cohort_instructor_revokes_and_page_and_endpoint_say_revoked(
 
     status = client.get("/certificates/status/revocation.json").get_json()
     index = int(json.loads(document)["credentialStatus"]["statusListIndex"])
-    assert credentials.is_set(status["credentialSubject"]["encodedList"], index)
-    keys = {m["id"]: credentials.key_from_multikey(m["publicKeyMultibase"]) for m in _issuer(client)}
-    assert credentials.check_proof(status, keys) == credentials.ProofCheck.VALID
+    assert signing.is_set(status["credentialSubject"]["encodedList"], index)
+    keys = {m["id"]: signing.key_from_multikey(m["publicKeyMultibase"]) for m in _issuer(client)}
+    assert signing.check_proof(status, keys) == signing.ProofCheck.VALID
 
     form_page = client.get("/verify/credential")
     token = csrf_token(client, "/verify/credential")
@@ -244,10 +244,10 @@ def test_the_public_revocation_list_has_only_the_revoked_certificates_bit_set(
     logout(client)
     status_list = client.get("/certificates/status/revocation.json").get_json()
     encoded = status_list["credentialSubject"]["encodedList"]
-    assert [credentials.is_set(encoded, int(e["statusListIndex"])) for e in entries] == [False, True, False]
+    assert [signing.is_set(encoded, int(e["statusListIndex"])) for e in entries] == [False, True, False]
     raw = encoded[1:]
     bits = gzip.decompress(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-    assert len(bits) == credentials.STATUS_LIST_SIZE // 8  # fixed: its length says nothing
+    assert len(bits) == signing.STATUS_LIST_SIZE // 8  # fixed: its length says nothing
     assert sum(bin(byte).count("1") for byte in bits) == 1
 
 
@@ -258,10 +258,8 @@ def test_tampered_credential_fails_through_the_endpoint_and_the_form(
     earn(app, session, user)
     code = claimed_code(client)
     document = json.loads(client.get(f"/certificates/{code}/credential.json").data)
-    profile_keys = {m["id"]: credentials.key_from_multikey(m["publicKeyMultibase"]) for m in _issuer(client)}
-    assert (
-        credentials.check_proof(document, profile_keys) == credentials.ProofCheck.VALID
-    )  # the published key works
+    profile_keys = {m["id"]: signing.key_from_multikey(m["publicKeyMultibase"]) for m in _issuer(client)}
+    assert signing.check_proof(document, profile_keys) == signing.ProofCheck.VALID  # the published key works
     document["credentialSubject"]["identifier"][0]["identityHash"] = "Иван Иванов"
     body = client.post("/api/credentials/verify", json=document).get_json()
     assert body == {"verified": False, "signature": "invalid", "status": "unknown"}
@@ -501,7 +499,7 @@ def test_rotate_then_retire_the_old_key_from_the_command_line(
         assert _verify(client, document)["verified"] is True
         page = _check_page(client, document)
         assert "Valid: the signature is ours" in page and "Completed on" in page
-    assert oct(stat.S_IMODE(os.stat(key_dir / credentials.KEY_FILE).st_mode)) == oct(0o600)
+    assert oct(stat.S_IMODE(os.stat(key_dir / signing.KEY_FILE).st_mode)) == oct(0o600)
 
     listed = runner.invoke(args=["certificates", "keys"])
     assert f"{new_key}  current" in listed.output and f"{first_key}  trusted" in listed.output
@@ -542,15 +540,13 @@ def test_a_credential_naming_a_key_that_is_not_ours_is_refused(
     ours = genuine["proof"]["verificationMethod"]
     issuer_id = ours.rsplit("#", 1)[0]
     forger = Ed25519PrivateKey.generate()
-    forger_method = f"{issuer_id}#{credentials.multikey(forger.public_key())}"
+    forger_method = f"{issuer_id}#{signing.multikey(forger.public_key())}"
     unsigned = {k: v for k, v in genuine.items() if k != "proof"}
     created = datetime(2025, 3, 12, 10, tzinfo=UTC)
 
     cases = {
         "unknown_key": [
-            credentials.sign(
-                unsigned, forger, forger_method, created
-            ),  # the forger's own key, named honestly
+            signing.sign(unsigned, forger, forger_method, created),  # the forger's own key, named honestly
             {**genuine, "proof": {**genuine["proof"], "verificationMethod": forger_method}},
             {**genuine, "proof": {**genuine["proof"], "verificationMethod": f"{issuer_id}#z6MkForged"}},
             {
@@ -560,7 +556,7 @@ def test_a_credential_naming_a_key_that_is_not_ours_is_refused(
             {**genuine, "proof": {**genuine["proof"], "verificationMethod": {"id": ours}}},
             {**genuine, "proof": {**genuine["proof"], "verificationMethod": [ours]}},
         ],
-        "invalid": [credentials.sign(unsigned, forger, ours, created)],  # the forger's key, named as ours
+        "invalid": [signing.sign(unsigned, forger, ours, created)],  # the forger's key, named as ours
     }
     for reason, documents in cases.items():
         for document in documents:

@@ -147,7 +147,7 @@ def test_login_throttle_can_live_in_redis_shared_by_app_machines(
         if os.environ.get("CI") == "true":
             raise
         pytest.skip("no Redis on 127.0.0.1:6379 (CI has one)")
-    from course import throttle
+    from course.platform import throttle
     from webapp import create_app
 
     user = make_user(email=f"redis-{uuid.uuid4().hex[:8]}@example.org")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.course.contenttree import module_dir, write_tree
+from tests.course.content.contenttree import module_dir, write_tree
 
 
 def test_catalogue_lists_paths_and_modules(client: Any, app: Any) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from course import self_service
+from course.accounts import self_service
 from course.models import AuditEvent, PasswordToken, User, utcnow
 from tests.conftest import (
     PASSWORD,
@@ -420,7 +420,7 @@ def test_a_failed_delivery_is_logged_and_never_shown(
 
 
 def test_smtp_without_a_public_url_refuses_to_start(smtp_config: dict[str, Any]) -> None:
-    from course.mail import MailSettingsError
+    from course.platform.mail import MailSettingsError
     from webapp import create_app
 
     with pytest.raises(MailSettingsError, match="PUBLIC_URL"):

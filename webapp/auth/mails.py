@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from course.accounts.self_service import Notice, NoticeKind
 from course.models import utcnow
-from course.self_service import Notice, NoticeKind
 from webapp import mail
 
 SUBJECTS = {

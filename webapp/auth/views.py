@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from course import accounts, self_service
+from course import accounts
+from course.accounts import self_service
 from webapp.auth.forms import (
     ConfirmEmailForm,
     DeleteAccountForm,

@@ -16,7 +16,8 @@ from flask import current_app, has_request_context, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from course import certificates, credential_keys, credentials, pdf
+from course.credentials import certificates, pdf, signing
+from course.credentials import keys as credential_keys
 from course.models import Certificate
 
 DEFAULT_ISSUER = "Convention Academy"
@@ -43,8 +44,8 @@ def verify_url(code: str, base: str) -> str:
     return f"{base}/verify/{code}"
 
 
-def issuer(base: str) -> credentials.Issuer:
-    return credentials.Issuer(
+def issuer(base: str) -> signing.Issuer:
+    return signing.Issuer(
         id=f"{base}/certificates/issuer.json",
         name=issuer_name(),
         url=f"{base}/",
@@ -91,7 +92,7 @@ def retired_keys(base: str) -> dict[str, datetime]:
 def sign(document: dict[str, object], base: str, created: datetime) -> dict[str, object]:
     """The document signed with the current key, its proof naming that key."""
     ring = key_ring()
-    return credentials.sign(document, ring.signing_key, issuer(base).method_for(ring.current_id), created)
+    return signing.sign(document, ring.signing_key, issuer(base).method_for(ring.current_id), created)
 
 
 def labels() -> pdf.CertificateLabels:
@@ -141,7 +142,7 @@ def credential(certificate: Certificate, base: str) -> dict[str, object]:
     details = certificates.credential_input(
         certificate, verify_url(certificate.code, base), f"{base}/paths/{certificate.path_id}"
     )
-    return sign(credentials.build_credential(details, issuer(base)), base, certificate.issued_at)
+    return sign(signing.build_credential(details, issuer(base)), base, certificate.issued_at)
 
 
 def credential_bytes(certificate: Certificate, base: str) -> bytes:

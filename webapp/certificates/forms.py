@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileSize
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from course.certificates import RevocationReason
+from course.credentials.certificates import RevocationReason
 
 REASON_LABELS = {
     RevocationReason.ISSUED_IN_ERROR: _l("Issued in error"),

@@ -24,9 +24,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from course import certificates, credential_keys, credentials, throttle
-from course.db import set_write_intent
+from course.credentials import certificates, signing
+from course.credentials import keys as credential_keys
 from course.models import Certificate, CertificateStatus, Cohort, User, utcnow
+from course.platform import throttle
+from course.platform.db import set_write_intent
 from webapp import catalogue
 from webapp.access import admin_required, search_page
 from webapp.certificates import documents
@@ -360,7 +362,7 @@ def _check_submitted(raw: bytes | str) -> certificates.CredentialCheck:
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        return certificates.CredentialCheck(credentials.ProofCheck.MALFORMED)
+        return certificates.CredentialCheck(signing.ProofCheck.MALFORMED)
     base = documents.base_url()
     return certificates.check_credential(
         db.session,
@@ -403,7 +405,7 @@ def verify_credential_api() -> tuple[Response, int]:
 def issuer() -> Response:
     base = documents.base_url()
     trusted = [key.public_key for key in documents.key_ring().trusted]
-    profile = credentials.issuer_profile(documents.issuer(base), trusted)
+    profile = signing.issuer_profile(documents.issuer(base), trusted)
     response = jsonify(profile)
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -414,7 +416,7 @@ def issuer() -> Response:
 def status_list() -> Response:
     base = documents.base_url()
     now = utcnow().replace(microsecond=0)
-    document = credentials.status_list_credential(
+    document = signing.status_list_credential(
         documents.issuer(base),
         certificates.revoked_status_indexes(db.session),
         now,

@@ -30,8 +30,8 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from course import cohorts
 from course.content import Catalogue
+from course.learning.quiz import Option, Question
 from course.models import AttendanceStatus
-from course.quiz import Option, Question
 from webapp.auth.forms import RegisterForm
 from webapp.quiz.forms import MultipleAnswerField, SingleAnswerField
 

@@ -20,8 +20,10 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy.exc import DBAPIError
 from werkzeug.wrappers import Response
 
-from course import cohorts, live, password_links, progress
-from course.accounts import normalise_name
+from course import cohorts
+from course.accounts import normalise_name, password_links
+from course.cohorts import live
+from course.learning import progress
 from course.models import utcnow
 from webapp import catalogue
 from webapp.cohorts.access import (

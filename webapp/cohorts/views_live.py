@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from course import cohorts, live
+from course import cohorts
+from course.cohorts import live
 from webapp import catalogue
 from webapp.cohorts.access import (
     live_question_or_404,

@@ -7,7 +7,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from course import cohort_exports, cohort_progress, cohorts, live, progress
+from course import cohorts
+from course.cohorts import exports as cohort_exports
+from course.cohorts import live
+from course.cohorts import progress as cohort_progress
+from course.learning import progress
 from course.models import utcnow
 from webapp.cohorts.access import learner_or_404, managed_cohort_or_404, modules_of
 from webapp.cohorts.views import bp

@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from course import cohorts, password_links, roster
+from course import cohorts
+from course.accounts import password_links
+from course.cohorts import roster
 from webapp.cohorts.access import learner_or_404, managed_cohort_or_404
 from webapp.cohorts.forms import ActionForm, RosterConfirmForm, RosterForm
 from webapp.cohorts.views import bp

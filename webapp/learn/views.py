@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from course import convention, progress
+from course import convention
 from course.content import Lesson, Module
+from course.learning import progress
 from webapp import catalogue
 from webapp.extensions import db
 from webapp.layout import render_page

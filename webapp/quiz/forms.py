@@ -11,8 +11,8 @@ from wtforms.form import BaseForm
 from wtforms.meta import DefaultMeta
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from course.attempts import AttemptView
-from course.quiz import Option, Question
+from course.learning.attempts import AttemptView
+from course.learning.quiz import Option, Question
 
 
 class SingleAnswerField(RadioField):

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from course import attempts, cohorts, progress, quiz
+from course import cohorts
 from course.content import Module
+from course.learning import attempts, progress, quiz
 from course.models import QuizAttempt
 from webapp import catalogue
 from webapp.extensions import db

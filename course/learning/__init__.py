@@ -1,0 +1,1 @@
+"""Learning: drawing and scoring quizzes, attempts, and the completion rules of progress."""

@@ -1,0 +1,1 @@
+"""Platform: the database and its migrations, backup, mail, and shared throttles."""

@@ -1,0 +1,46 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from course import convention
+
+ARTICLE_MAP = Path(__file__).resolve().parents[4] / "shared" / "convention" / "articles.md"
+
+
+def test_registry_has_68_articles_in_9_chapters() -> None:
+    assert sorted(convention.ARTICLES) == list(range(1, 69))
+    assert [c.number for c in convention.CHAPTERS] == [
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+        "VII",
+        "VIII",
+        "IX",
+    ]
+    covered = [n for c in convention.CHAPTERS for n in range(c.first_article, c.last_article + 1)]
+    assert covered == list(range(1, 69))
+    for article in convention.ARTICLES.values():
+        chapter = convention.CHAPTER_BY_NUMBER[article.chapter]
+        assert chapter.first_article <= article.number <= chapter.last_article
+
+
+def test_well_known_articles_are_not_the_budapest_numbers() -> None:
+    assert convention.ARTICLES[24].title == "Conditions and safeguards"
+    assert convention.ARTICLES[16].title == "Non-consensual dissemination of intimate images"
+    assert convention.ARTICLES[41].title == "24/7 network"
+    assert convention.get_article(69) is None
+
+
+@pytest.mark.skipif(
+    not ARTICLE_MAP.exists(), reason="shared/convention/articles.md is not beside this checkout"
+)
+def test_registry_matches_the_shared_article_map() -> None:
+    rows = re.findall(r"^\| (\d+) \| (.+?) \| ([IVX]+) \|", ARTICLE_MAP.read_text(), re.MULTILINE)
+    table = {int(n): (title, chapter) for n, title, chapter in rows}
+    assert len(table) == 68
+    for number, article in convention.ARTICLES.items():
+        assert (article.title, article.chapter) == table[number], number
