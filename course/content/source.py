@@ -1,0 +1,140 @@
+"""Reading content files: YAML and front matter with line numbers, paths as reported, versions."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from course.content.model import ID_PATTERN, TRANSLATION_PATTERN, ContentProblem
+from course.learning import quiz
+
+# --- YAML with line numbers --------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records each mapping's 1-based line under '__line__'."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(text: str, path: str, first_line: int, problems: list[ContentProblem]) -> Any:
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(ContentProblem(path, line, f"unreadable YAML: {reason}"))
+        return None
+    if isinstance(data, dict):
+        _shift_lines(data, first_line - 1)
+    return data
+
+
+def _shift_lines(data: Any, offset: int) -> None:
+    if isinstance(data, dict):
+        if "__line__" in data:
+            data["__line__"] += offset
+        for value in data.values():
+            _shift_lines(value, offset)
+    elif isinstance(data, list):
+        for value in data:
+            _shift_lines(value, offset)
+
+
+def split_front_matter(
+    text: str, path: str, problems: list[ContentProblem]
+) -> tuple[dict[str, Any] | None, str, int]:
+    """Return (front matter, body, line number where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.append(ContentProblem(path, 1, "missing front matter (the file must start with ---)"))
+        return None, text, 1
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "---":
+            break
+    else:
+        problems.append(ContentProblem(path, 1, "front matter is not closed with ---"))
+        return None, "", 1
+    data = load_yaml("\n".join(lines[1:end]), path, 2, problems)
+    body = "\n".join(lines[end + 1 :])
+    if data is None:
+        return None, body, end + 2
+    if not isinstance(data, dict):
+        problems.append(ContentProblem(path, 2, "front matter must be a mapping of fields"))
+        return None, body, end + 2
+    return data, body, end + 2
+
+
+@dataclass
+class ModuleDraft:
+    """A module's files as read, before rendering (rendering needs every id first)."""
+
+    dir: Path
+    meta: dict[str, Any]
+    overview: str
+    overview_line: int
+    lessons: list[tuple[Path, dict[str, Any], str, int]]
+    questions: list[quiz.Question]
+    translations: dict[str, dict[str, Path]] = field(default_factory=dict)  # locale -> stem -> file
+
+
+def rel_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def require_id(meta: dict[str, Any], path: str, problems: list[ContentProblem]) -> str | None:
+    value = meta.get("id")
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        problems.append(
+            ContentProblem(
+                path,
+                meta.get("__line__", 2),
+                "missing or invalid 'id' (lowercase letters, digits, hyphens)",
+            )
+        )
+        return None
+    return value
+
+
+def line_of(meta: dict[str, Any], key: str) -> int:
+    """Best line for a front-matter field: the mapping's first line plus the key's position."""
+    base = int(meta.get("__line__", 2))
+    keys = [k for k in meta if k != "__line__"]
+    return base + keys.index(key) if key in keys else base
+
+
+def read_text(path: Path, rel: str, problems: list[ContentProblem]) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(ContentProblem(rel, 0, f"cannot read file: {exc}"))
+        return ""
+
+
+def module_version(mdir: Path) -> str:
+    """The module's content version: a hash of its English files (translations do not change it)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in mdir.iterdir() if p.is_file() and not TRANSLATION_PATTERN.match(p.name)):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def file_version(path: str | Path) -> str:
+    """The version of one English file, as a translation records it in `source_version`."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
