@@ -44,3 +44,28 @@ def test_registry_matches_the_shared_article_map() -> None:
     assert len(table) == 68
     for number, article in convention.ARTICLES.items():
         assert (article.title, article.chapter) == table[number], number
+
+
+HEDGES = re.compile(
+    r"\b(believed|thought to|understood to|reportedly|unconfirmed|provisional|not yet checked)\b|\(U\)|: U\)",
+    re.IGNORECASE,
+)
+
+
+def test_summaries_state_the_rule_without_hedging() -> None:
+    """Learners read these summaries on the article pages: no hedge and no unconfirmed detail."""
+    hedged = {n: a.summary for n, a in convention.ARTICLES.items() if HEDGES.search(a.summary)}
+    assert hedged == {}
+
+
+def test_corrected_rows_say_what_the_map_says() -> None:
+    """The rows the 2026-12 review corrected (articles.md) are not taught the older, looser way."""
+    summary = {n: a.summary for n, a in convention.ARTICLES.items()}
+    assert "reserved exclusively" in summary[5] and "domestic law" in summary[5]
+    assert "solely because he or she is a national" in summary[22]
+    assert "does not itself require prior judicial authorisation" in summary[24]
+    assert "shall oblige providers" in summary[29] and "shall oblige providers" in summary[30]
+    assert "at least one year" in summary[37] and "at the request of the requesting State" in summary[37]
+    assert "shall not decline" in summary[40] and "bank secrecy" in summary[40]
+    assert "avert an emergency" in summary[41]
+    assert "priority consideration" in summary[52]
