@@ -29,7 +29,7 @@ enrolments) is shown in its zone; pages outside cohorts show UTC, named.
 Attendance share, for a learner: meetings marked present divided by the meetings
 held so far (started), not counting those the learner was excused from; a learner
 not marked at a held meeting counts as absent. This is the rule the certificate
-applies (course/certificates.attendance_share); AttendanceTable computes it for a
+applies (course/credentials/eligibility.attendance_share); AttendanceTable computes it for a
 whole cohort at once.
 """
 

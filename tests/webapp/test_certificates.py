@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from course.credentials import certificates, signing
+from course.credentials import certificates, signing, verification
 from course.models import AuditEvent, Certificate, Cohort, CohortInstructor, Enrolment, Role, User
 from tests.conftest import csrf_token, login
 from tests.course.credentials.test_certificates import PATH, complete_path, make_cohort
@@ -153,7 +153,7 @@ def test_unknown_codes_reveal_nothing(client: Any, code: str) -> None:
 
 
 def test_verification_is_rate_limited_per_address(client: Any) -> None:
-    for _ in range(certificates.VERIFY_LIMIT):
+    for _ in range(verification.VERIFY_LIMIT):
         assert client.get("/verify/0000-0000-0000-0000-0000").status_code == 200
     assert client.get("/verify/0000-0000-0000-0000-0000").status_code == 429
     other = client.get("/verify/0000-0000-0000-0000-0000", environ_base={"REMOTE_ADDR": "10.9.8.7"})

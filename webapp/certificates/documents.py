@@ -16,8 +16,8 @@ from flask import current_app, has_request_context, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from course.credentials import certificates, pdf, signing
 from course.credentials import keys as credential_keys
+from course.credentials import pdf, signing, verification
 from course.models import Certificate
 
 DEFAULT_ISSUER = "Convention Academy"
@@ -139,7 +139,7 @@ def pdf_bytes(certificate: Certificate, base: str) -> bytes:
 
 
 def credential(certificate: Certificate, base: str) -> dict[str, object]:
-    details = certificates.credential_input(
+    details = verification.credential_input(
         certificate, verify_url(certificate.code, base), f"{base}/paths/{certificate.path_id}"
     )
     return sign(signing.build_credential(details, issuer(base)), base, certificate.issued_at)

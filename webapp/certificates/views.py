@@ -24,7 +24,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from course.credentials import certificates, signing
+from course.credentials import certificates, eligibility, signing, verification
+from course.credentials import export as certificate_export
 from course.credentials import keys as credential_keys
 from course.models import Certificate, CertificateStatus, Cohort, User, utcnow
 from course.platform import throttle
@@ -101,8 +102,8 @@ def _throttled(key: str) -> bool:
     return not throttle.hit(
         db.session,
         f"{key}:{request.remote_addr or ''}",
-        certificates.VERIFY_LIMIT,
-        certificates.VERIFY_WINDOW,
+        verification.VERIFY_LIMIT,
+        verification.VERIFY_WINDOW,
     )
 
 
@@ -119,7 +120,7 @@ def mine() -> str:
     for path in cat.paths:
         if path.id in held:
             continue
-        found = certificates.eligibility(db.session, cat, current_user.id, path)
+        found = eligibility.assess(db.session, cat, current_user.id, path)
         if found.progress.completed:
             ready.append(found)
     return render_template(
@@ -142,7 +143,7 @@ def path(path_id: str) -> str | Response:
     existing = certificates.current_certificate(db.session, current_user.id, path_id)
     if existing is not None:
         return redirect(url_for("certificates.detail", code=existing.code))
-    found = certificates.eligibility(db.session, catalogue(), current_user.id, learning_path)
+    found = eligibility.assess(db.session, catalogue(), current_user.id, learning_path)
     return render_template("certificates/path.html", found=found, form=ClaimForm())
 
 
@@ -212,7 +213,7 @@ def download(code: str, kind: str) -> Response:
         abort(404)
     mimetype, make = DOWNLOADS[kind]
     data = make(certificate, documents.base_url())
-    return _attachment(data, mimetype, f"{certificates.file_stem(certificate)}.{kind}")
+    return _attachment(data, mimetype, f"{certificate_export.file_stem(certificate)}.{kind}")
 
 
 @bp.post("/certificates/<code>/reissue")
@@ -295,8 +296,8 @@ def _export_zip_stream(group: Cohort, base: str) -> Iterator[bytes]:
         still_working()  # a large cohort takes longer than the worker timeout (webapp/heartbeat.py)
         return documents.pdf_bytes(certificate, base)
 
-    return certificates.export_zip_stream(
-        certificates.export_entries(db.session, certificates.of_cohort(db.session, group.id)),
+    return certificate_export.export_zip_stream(
+        certificate_export.export_entries(db.session, certificates.of_cohort(db.session, group.id)),
         verify_url=lambda code: documents.verify_url(code, base),
         render_pdf=render_pdf,
         credential_json=lambda c: documents.credential_bytes(c, base),
@@ -334,7 +335,7 @@ def verify(code: str) -> tuple[str, int, dict[str, str]]:
     headers = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
     if _throttled("verify"):
         return render_template("errors/429.html"), 429, headers
-    record = certificates.public_record(db.session, code, documents.issuer_name())
+    record = verification.public_record(db.session, code, documents.issuer_name())
     # An unknown code gets the same plain page (and status) whatever it looked like.
     return (
         render_template("certificates/verify.html", form=CodeForm(), record=record, looked_up=True),
@@ -346,7 +347,7 @@ def verify(code: str) -> tuple[str, int, dict[str, str]]:
 @bp.route("/verify/credential", methods=["GET", "POST"])
 def verify_credential() -> tuple[str, int]:
     form = CredentialForm()
-    result: certificates.CredentialCheck | None = None
+    result: verification.CredentialCheck | None = None
     status = 200
     if form.validate_on_submit():
         text = form.upload.data.read() if form.upload.data else (form.document.data or "").encode()
@@ -358,13 +359,13 @@ def verify_credential() -> tuple[str, int]:
     return render_template("certificates/check.html", form=form, result=result), status
 
 
-def _check_submitted(raw: bytes | str) -> certificates.CredentialCheck:
+def _check_submitted(raw: bytes | str) -> verification.CredentialCheck:
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        return certificates.CredentialCheck(signing.ProofCheck.MALFORMED)
+        return verification.CredentialCheck(signing.ProofCheck.MALFORMED)
     base = documents.base_url()
-    return certificates.check_credential(
+    return verification.check_credential(
         db.session,
         document,
         documents.published_keys(base),
@@ -418,9 +419,9 @@ def status_list() -> Response:
     now = utcnow().replace(microsecond=0)
     document = signing.status_list_credential(
         documents.issuer(base),
-        certificates.revoked_status_indexes(db.session),
+        verification.revoked_status_indexes(db.session),
         now,
-        certificates.status_list_size(db.session),
+        verification.status_list_size(db.session),
     )
     response = jsonify(documents.sign(document, base, now))
     response.headers["Cache-Control"] = "public, max-age=300"

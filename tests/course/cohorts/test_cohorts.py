@@ -16,7 +16,7 @@ from course import accounts, cohorts
 from course.cohorts import exports as cohort_exports
 from course.cohorts import progress as cohort_progress
 from course.content import Catalogue, Module, load_catalogue
-from course.credentials import certificates
+from course.credentials import eligibility
 from course.learning import attempts, progress
 from course.learning.progress import ModuleStatus
 from course.learning.quiz import Question
@@ -246,7 +246,7 @@ def test_attendance_share_counts_held_meetings_less_excused_as_the_certificate_d
     ]
     assert outsider.id not in {u.id for u in table.learners}
     for user in (ana, ben, cem):  # the same figures as the certificate's rule
-        rule = certificates.attendance_share(dbsession, cohort, user.id, now)
+        rule = eligibility.attendance_share(dbsession, cohort, user.id, now)
         assert rule.percent == round(table.share(user.id)) and rule.is_met == cohorts.meets_min_attendance(
             table, cohort, user.id
         )
@@ -282,7 +282,7 @@ def test_a_nairobi_meeting_at_nine_is_stored_as_six_utc_and_held_from_then(
 
     def share(now: datetime) -> float | None:
         table = cohorts.attendance_table(dbsession, cohort, now)
-        rule = certificates.attendance_share(dbsession, cohort, ana.id, now)
+        rule = eligibility.attendance_share(dbsession, cohort, ana.id, now)
         assert rule.percent == (None if table.share(ana.id) is None else round(table.share(ana.id)))
         assert rule.is_met == cohorts.meets_min_attendance(table, cohort, ana.id)
         return table.share(ana.id)

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from course import accounts
 from course.content import Catalogue, load_catalogue
-from course.credentials import certificates, signing
+from course.credentials import certificates, eligibility, signing, verification
+from course.credentials import export as certificate_export
 from course.models import (
     Attendance,
     AuditEvent,
@@ -29,6 +30,7 @@ from course.models import (
     User,
 )
 from course.platform.db import make_sessionmaker, write_intent
+from course.platform.spreadsheet import spreadsheet_safe
 from tests.conftest import CONTENT, PASSWORD
 
 PATH = "investigators"
@@ -222,10 +224,10 @@ def test_future_meetings_do_not_count_but_a_rule_with_none_held_waits(db: Any, c
     cohort = make_cohort(db, learner, min_attendance=50)
     db.add(Meeting(cohort_id=cohort.id, title="Later", starts_at=datetime.now(UTC) + timedelta(days=3)))
     db.flush()
-    share = certificates.attendance_share(db, cohort, learner.id)
+    share = eligibility.attendance_share(db, cohort, learner.id)
     assert (share.counted, share.scheduled, share.percent, share.is_met) == (0, 1, None, False)
     cohort.min_attendance = None
-    assert certificates.attendance_share(db, cohort, learner.id).is_met
+    assert eligibility.attendance_share(db, cohort, learner.id).is_met
 
 
 def test_revoked_certificate_is_not_silently_replaced(db: Any, catalogue: Catalogue) -> None:
@@ -253,7 +255,7 @@ def test_name_correction_reissues_and_keeps_the_old_code_as_superseded(db: Any, 
     assert new.code != old.code and new.learner_name == "Алексей Смирнов"
     assert (new.modules, new.completed_on, new.path_title) == (old.modules, old.completed_on, old.path_title)
     assert old.status == "superseded" and old.superseded_by_id == new.id
-    record = certificates.public_record(db, old.code, "Convention Academy")
+    record = verification.public_record(db, old.code, "Convention Academy")
     assert record is not None and record.status == "superseded" and record.superseded_at == new.issued_at
     assert record.learner_name == "Alexei Smirnov"
     assert certificates.current_certificate(db, learner.id, PATH).id == new.id
@@ -286,7 +288,7 @@ def test_only_admins_and_the_cohorts_instructors_may_revoke(db: Any, catalogue: 
     assert event.actor_id == instructor.id and cert.code in event.target and "wrong cohort" in event.detail
     with pytest.raises(certificates.CannotRevoke):
         certificates.revoke(db, cert, admin, certificates.RevocationReason.OTHER, "again")
-    record = certificates.public_record(db, cert.code.lower(), "Convention Academy")
+    record = verification.public_record(db, cert.code.lower(), "Convention Academy")
     assert record.status == "revoked" and record.revoked_reason == "issued_in_error"
 
 
@@ -407,10 +409,10 @@ def test_the_revocation_list_sets_the_revoked_certificates_bit_and_no_other(
         issued.append(issue(db, catalogue, learner).certificate)
     revoked = issued[2]
     certificates.revoke(db, revoked, admin, certificates.RevocationReason.OTHER, "test")
-    assert certificates.revoked_status_indexes(db) == [revoked.status_index]
-    size = certificates.status_list_size(db)
+    assert verification.revoked_status_indexes(db) == [revoked.status_index]
+    size = verification.status_list_size(db)
     assert size == signing.STATUS_LIST_SIZE
-    encoded = signing.encoded_status_list(certificates.revoked_status_indexes(db), size)
+    encoded = signing.encoded_status_list(verification.revoked_status_indexes(db), size)
     assert [signing.is_set(encoded, c.status_index) for c in issued] == [False, False, True, False, False]
     assert not signing.is_set(encoded, revoked.id)
 
@@ -422,12 +424,12 @@ def test_the_list_reaches_certificates_numbered_beyond_its_usual_size(db: Any, c
     cert = issue(db, catalogue, learner).certificate
     cert.status_index = 200_000
     db.flush()
-    assert certificates.status_list_size(db) == 200_001
+    assert verification.status_list_size(db) == 200_001
 
 
 def test_unknown_and_malformed_codes_find_nothing(db: Any) -> None:
     for code in ("0000-0000-0000-0000-0000", "nonsense", "' OR 1=1 --"):
-        assert certificates.public_record(db, code, "Convention Academy") is None
+        assert verification.public_record(db, code, "Convention Academy") is None
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -435,8 +437,8 @@ def test_unknown_and_malformed_codes_find_nothing(db: Any) -> None:
 
 def test_manifest_cells_cannot_become_formulas() -> None:
     for value in ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
-        assert certificates.spreadsheet_safe(value).startswith("'")
-    assert certificates.spreadsheet_safe("王小明") == "王小明"
+        assert spreadsheet_safe(value).startswith("'")
+    assert spreadsheet_safe("王小明") == "王小明"
 
 
 def test_export_zip_has_files_of_valid_certificates_and_a_manifest_of_all(
@@ -453,7 +455,7 @@ def test_export_zip_has_files_of_valid_certificates_and_a_manifest_of_all(
         complete_path(db, catalogue, person)
         issued.append(issue(db, catalogue, person).certificate)
     certificates.revoke(db, issued[2], admin, certificates.RevocationReason.OTHER, "test")
-    data = certificates.export_zip(
+    data = certificate_export.export_zip(
         db,
         certificates.of_cohort(db, cohort.id),
         verify_url=lambda code: f"https://academy.example/verify/{code}",

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from course import accounts, cohorts
-from course.credentials import certificates, signing
+from course.credentials import certificates, signing, verification
 from course.models import Certificate, Cohort, Role, UTCDateTime
 from course.platform import migrate
 from course.platform.db import make_engine, make_sessionmaker
@@ -160,13 +160,13 @@ def test_certificates_that_existed_keep_their_id_as_status_index_and_still_read_
         assert (kept.status_index, revoked.status_index) == (41, 42)
         # downloaded again, a credential names the same entry as the one signed before the upgrade
         entry = signing.build_credential(
-            certificates.credential_input(kept, "https://a.example/verify/x", "https://a.example/paths/p"),
+            verification.credential_input(kept, "https://a.example/verify/x", "https://a.example/paths/p"),
             signing.Issuer("https://a.example/i", "A", "https://a.example/", "https://a.example/s"),
         )["credentialStatus"]
         assert (entry["statusListIndex"], entry["id"]) == ("41", "https://a.example/s#41")
 
         certificates.revoke(session, revoked, admin, certificates.RevocationReason.OTHER, "legacy")
         encoded = signing.encoded_status_list(
-            certificates.revoked_status_indexes(session), certificates.status_list_size(session)
+            verification.revoked_status_indexes(session), verification.status_list_size(session)
         )
         assert signing.is_set(encoded, 42) and not signing.is_set(encoded, 41)
