@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from course import cohorts
 from course.accounts import password_links
-from course.cohorts import roster
+from course.cohorts import bulk_enrol, roster
 from webapp.cohorts.access import learner_or_404, managed_cohort_or_404
 from webapp.cohorts.forms import ActionForm, RosterConfirmForm, RosterForm
 from webapp.cohorts.views import bp
@@ -39,7 +39,7 @@ def roster_page(cohort_id: int) -> str:
 
 
 def _preview(
-    cohort: Any, plan: roster.ImportPlan, parsed: roster.Parsed, status: int = 200
+    cohort: Any, plan: bulk_enrol.ImportPlan, parsed: roster.Parsed, status: int = 200
 ) -> tuple[str, int]:
     confirm = RosterConfirmForm(formdata=None, rows=roster.to_json(parsed.rows)) if plan.ok else None
     return render_template("cohorts/roster_preview.html", cohort=cohort, plan=plan, confirm=confirm), status
@@ -58,7 +58,7 @@ def roster_preview(cohort_id: int) -> str | tuple[str, int]:
         parsed = roster.parse_csv(form.roster.data.read())
     else:
         parsed = roster.parse_email_list(form.emails.data)
-    return _preview(cohort, roster.plan(db.session, cohort, parsed), parsed)
+    return _preview(cohort, bulk_enrol.plan(db.session, cohort, parsed), parsed)
 
 
 @bp.post("/cohorts/<int:cohort_id>/roster/import")
@@ -72,8 +72,8 @@ def roster_import(cohort_id: int) -> str | tuple[str, int]:
     if parsed is None:
         abort(400)
     try:
-        result = roster.apply(db.session, current_user, cohort, parsed)
-    except roster.ImportRefused as refused:
+        result = bulk_enrol.apply(db.session, current_user, cohort, parsed)
+    except bulk_enrol.ImportRefused as refused:
         # 409: the request rolls back, so nothing of this import is written.
         flash(
             _("Nothing was imported: the cohort changed since the preview. Here is the new preview."), "error"
@@ -110,7 +110,7 @@ def new_link(cohort_id: int, user_id: int) -> str | Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     user = learner_or_404(cohort, user_id)
-    token = roster.new_link(db.session, current_user, cohort, user)
+    token = bulk_enrol.new_link(db.session, current_user, cohort, user)
     if token is None:
         flash(_("This learner has already set a password. They can log in as usual."), "error")
         return redirect(url_for("cohorts.roster_page", cohort_id=cohort.id))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from course import accounts, cohorts
 from course.accounts import password_links
-from course.cohorts import roster
+from course.cohorts import bulk_enrol, roster
 from course.cohorts.roster import FileProblem, RowOutcome, RowProblem
 from course.models import Enrolment, PasswordToken, Role, User, utcnow
 from tests.conftest import PASSWORD
@@ -155,7 +155,7 @@ def test_plan_says_what_each_row_does(dbsession: Any, setting: Any) -> None:
     inside, outside = person(dbsession, "in@example.org"), person(dbsession, "out@example.org")
     cohorts.enrol(dbsession, cohort, inside.id, "code")
     parsed = roster.parse_email_list("in@example.org\nout@example.org\nnew@example.org\nt@example.org")
-    plan = roster.plan(dbsession, cohort, parsed)
+    plan = bulk_enrol.plan(dbsession, cohort, parsed)
     assert [(p.row.email, p.outcome) for p in plan.rows] == [
         ("in@example.org", RowOutcome.ALREADY),
         ("out@example.org", RowOutcome.ENROL),
@@ -171,7 +171,7 @@ def test_import_creates_enrols_and_issues_hashed_links(dbsession: Any, setting: 
     parsed = roster.parse_csv(
         b"Name,Email,Organisation,Country\nNew One,new@example.org,DCI,Kenya\n,known@example.org,,\n"
     )
-    result = roster.apply(dbsession, trainer, cohort, parsed)
+    result = bulk_enrol.apply(dbsession, trainer, cohort, parsed)
     assert [u.email for u, _t in result.created] == ["new@example.org"] and [
         u.email for u in result.enrolled
     ] == ["known@example.org"]
@@ -187,18 +187,18 @@ def test_a_refused_import_writes_nothing(dbsession: Any, setting: Any) -> None:
     trainer, cohort = setting
     cohort.capacity = 1
     users = dbsession.scalar(select(func.count()).select_from(User))
-    with pytest.raises(roster.ImportRefused) as refused:
-        roster.apply(dbsession, trainer, cohort, roster.parse_email_list("a@example.org\nb@example.org"))
+    with pytest.raises(bulk_enrol.ImportRefused) as refused:
+        bulk_enrol.apply(dbsession, trainer, cohort, roster.parse_email_list("a@example.org\nb@example.org"))
     assert refused.value.plan.problem is FileProblem.OVER_CAPACITY and refused.value.plan.places_left == 1
-    with pytest.raises(roster.ImportRefused):
-        roster.apply(dbsession, trainer, cohort, roster.parse_email_list("a@example.org\nnope"))
+    with pytest.raises(bulk_enrol.ImportRefused):
+        bulk_enrol.apply(dbsession, trainer, cohort, roster.parse_email_list("a@example.org\nnope"))
     assert dbsession.scalar(select(func.count()).select_from(User)) == users
     assert dbsession.scalar(select(func.count()).select_from(Enrolment)) == 0
 
 
 def test_set_password_links_work_once_and_expire(dbsession: Any, setting: Any) -> None:
     trainer, cohort = setting
-    result = roster.apply(dbsession, trainer, cohort, roster.parse_email_list("new@example.org"))
+    result = bulk_enrol.apply(dbsession, trainer, cohort, roster.parse_email_list("new@example.org"))
     user, token = result.created[0]
     assert password_links.account_for(dbsession, token) is user
     assert password_links.account_for(dbsession, token + "x") is None
@@ -209,16 +209,16 @@ def test_set_password_links_work_once_and_expire(dbsession: Any, setting: Any) -
     assert accounts.check_password(user, PASSWORD) and user.session_version == version + 1
     assert password_links.use(dbsession, token, "another-long-passphrase-7") is None
     assert not password_links.may_issue(dbsession, user)
-    assert roster.new_link(dbsession, trainer, cohort, user) is None
+    assert bulk_enrol.new_link(dbsession, trainer, cohort, user) is None
 
 
 def test_a_new_link_cancels_the_old_one(dbsession: Any, setting: Any) -> None:
     trainer, cohort = setting
-    user, first = roster.apply(
+    user, first = bulk_enrol.apply(
         dbsession, trainer, cohort, roster.parse_email_list("new@example.org")
     ).created[0]
     assert password_links.pending_accounts(dbsession, [user.id]).keys() == {user.id}
-    second = roster.new_link(dbsession, trainer, cohort, user)
+    second = bulk_enrol.new_link(dbsession, trainer, cohort, user)
     assert second and second != first
     assert password_links.account_for(dbsession, first) is None
     assert password_links.account_for(dbsession, second) is user
