@@ -29,8 +29,6 @@ import contextlib
 import enum
 import gzip
 import hashlib
-import json
-import math
 import os
 import tempfile
 from collections.abc import Container, Iterable, Sequence
@@ -39,6 +37,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import base58
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -109,55 +109,20 @@ def key_from_multikey(value: str) -> Ed25519PublicKey | None:
 
 # --- encodings ------------------------------------------------------------------------------
 
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
 
 def base58btc(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    out = ""
-    while number:
-        number, rest = divmod(number, 58)
-        out = _B58[rest] + out
-    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
+    """Multibase base58btc (the Bitcoin alphabet), as Multikey and proofValue use it."""
+    return base58.b58encode(data).decode("ascii")
 
 
 def base58btc_decode(text: str) -> bytes:
-    number = 0
-    for ch in text:
-        index = _B58.find(ch)
-        if index < 0:
-            raise ValueError("not base58")
-        number = number * 58 + index
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * (len(text) - len(text.lstrip("1"))) + body
+    """The bytes of a base58btc text; ValueError when it is not base58."""
+    return base58.b58decode(text.encode("ascii", errors="strict"))
 
 
 def canonical_json(value: Any) -> bytes:
-    """RFC 8785 (JCS) for the JSON this module handles: sorted keys, no spaces, UTF-8, ES numbers."""
-    return _jcs(value).encode("utf-8")
-
-
-def _jcs(value: Any) -> str:
-    if isinstance(value, dict):
-        items = sorted(value.items(), key=lambda kv: kv[0].encode("utf-16-be"))
-        return "{" + ",".join(f"{_jcs(str(k))}:{_jcs(v)}" for k, v in items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_jcs(v) for v in value) + "]"
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("JSON has no NaN or Infinity")
-        if value.is_integer() and abs(value) < 1e21:
-            return str(int(value))
-        text = repr(value)
-        mantissa, _, exponent = text.partition("e")
-        return (
-            f"{mantissa}e{'+' if not exponent.startswith('-') else ''}{int(exponent)}" if exponent else text
-        )
-    return json.dumps(value, ensure_ascii=False)
+    """RFC 8785 (JSON Canonicalization Scheme), which eddsa-jcs-2022 signs over."""
+    return rfc8785.dumps(value)
 
 
 # --- building and signing ----------------------------------------------------------------------
