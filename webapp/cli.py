@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from course import accounts
 from course.content import check_content
+from course.content.stats import curriculum_stats
 from course.models import Role, User
 from course.platform import backup, migrate
 from webapp.extensions import db
@@ -45,6 +46,33 @@ def content_check() -> None:
         f"Content OK: {len(catalogue.modules)} modules, {lessons} lessons, {questions} questions, "
         f"{len(catalogue.paths)} learning paths, {len(catalogue.glossary)} glossary terms."
     )
+
+
+@content_cli.command("stats")
+def content_stats() -> None:
+    """Questions per article, the scenario share, and whether the curriculum keeps its floor."""
+    stats = curriculum_stats(current_app.extensions["catalogue"])
+    click.echo(f"{'module':<34} {'questions':>9} {'scenarios':>9}")
+    for module_id, questions, scenarios in stats.questions_by_module:
+        click.echo(f"{module_id:<34} {questions:>9} {scenarios:>9}")
+    click.echo(
+        f"{'all':<34} {stats.questions:>9} {stats.scenarios:>9}  ({stats.scenario_share:.0%} scenarios); "
+        f"{stats.case_exercises} case exercises"
+    )
+    click.echo("")
+    click.echo(f"{'article':<8} {'ch.':<5} {'asked':>5} {'needs':>5} {'cited':>5} {'lessons':>7}  title")
+    for a in stats.articles:
+        mark = "  <" if a.asked < a.required else ""
+        click.echo(
+            f"Art. {a.number:<3} {a.chapter:<5} {a.asked:>5} {a.required or '':>5} {a.cited_by_questions:>5} "
+            f"{a.lessons:>7}  {a.title}{mark}"
+        )
+    shortfalls = stats.shortfalls()
+    for line in shortfalls:
+        click.echo(f"below the floor: {line}", err=True)
+    if shortfalls:
+        sys.exit(1)
+    click.echo("The curriculum keeps its floor (asked = questions whose first article it is).")
 
 
 @db_cli.command("upgrade")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,12 +119,40 @@ def line_of(meta: dict[str, Any], key: str) -> int:
     return base + keys.index(key) if key in keys else base
 
 
+# Words that hedge in front of a learner. Officials act on what the course says: state the
+# rule with its article, or leave out the detail that cannot be supported.
+HEDGE = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:believed|thought|understood|said|reported)\s+to\b"
+    r"|\breportedly\b|\bunconfirmed\b|\bnot\s+(?:yet\s+)?confirmed\s+for\s+this\s+course\b"
+    r"|\bas\s+far\s+as\s+(?:this\s+course|we)\b"
+    r"|\bnot\s+(?:yet\s+)?(?:been\s+)?checked\s+(?:against|word\s+by\s+word)\b"
+    r"|\bcourse\s+has\s+(?:not\s+)?(?:yet\s+)?checked\b",
+    re.IGNORECASE,
+)
+
+
+def hedge_problems(text: str, rel: str) -> list[ContentProblem]:
+    """A problem at each place that hedges ("is believed to", "reportedly", "not yet checked against …")."""
+    return [
+        ContentProblem(
+            rel,
+            text.count("\n", 0, match.start()) + 1,
+            f"hedges in front of the learner ({' '.join(match.group(0).split())!r}): "
+            "state the rule with its article, or leave the detail out",
+        )
+        for match in HEDGE.finditer(text)
+    ]
+
+
 def read_text(path: Path, rel: str, problems: list[ContentProblem]) -> str:
+    """A content file's text; a file that cannot be read, or a line that hedges, is a problem."""
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(ContentProblem(rel, 0, f"cannot read file: {exc}"))
         return ""
+    problems.extend(hedge_problems(text, rel))
+    return text
 
 
 def module_version(mdir: Path) -> str:

@@ -43,6 +43,7 @@ class Question:
     articles: tuple[int, ...]
     line: int = 0
     explanation_html: str = ""
+    is_scenario: bool = False  # a short case: the learner in a role, facts, a decision (`scenario: true`)
 
     @property
     def correct_ids(self) -> frozenset[str]:
@@ -169,6 +170,9 @@ def read_question(raw: Any, known_article: Callable[[int], bool], problems: list
     if kind.shuffle_options and any("all of the above" in o.text.lower() for o in options):
         problem("'all of the above' does not work when options are shuffled")
 
+    scenario = raw.get("scenario", False)
+    if not isinstance(scenario, bool):
+        problem("'scenario' must be true or false")
     articles = raw.get("articles")
     numbers: list[int] = []
     if not isinstance(articles, list) or not articles:
@@ -191,6 +195,7 @@ def read_question(raw: Any, known_article: Callable[[int], bool], problems: list
         explanation=str(raw["explanation"]).strip(),
         articles=tuple(numbers),
         line=line,
+        is_scenario=scenario is True,
     )
 
 

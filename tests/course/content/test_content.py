@@ -209,6 +209,36 @@ def _replace(path: Path, old: str, new: str) -> None:
             "q-single': a single-choice question must have exactly one",
         ),
         ("quiz.yaml", "prompt: Which are", "prompt: [Which are", "quiz.yaml:13: unreadable YAML"),
+        (
+            "quiz.yaml",
+            "type: single",
+            "type: single\n    scenario: maybe",
+            "quiz.yaml:2: question 'q-single': 'scenario' must be true or false",
+        ),
+        (
+            "01-first.md",
+            "Preservation (Art. 25) is not disclosure",
+            "Preservation (Art. 25) is believed to be\nnot disclosure",
+            "01-first.md:7: hedges in front of the learner ('is believed to')",
+        ),
+        (
+            "01-first.md",
+            "## Second part",
+            "## Second part\n\nThe period is 90 days, as far as this course has checked.",
+            "01-first.md:11: hedges in front of the learner ('as far as this course')",
+        ),
+        (
+            "quiz.yaml",
+            "explanation: Art. 24 binds every procedural power.",
+            "explanation: Art. 24 reportedly binds every procedural power.",
+            "quiz.yaml:9: hedges in front of the learner ('reportedly')",
+        ),
+        (
+            "module.md",
+            "Overview that cites Art. 24.",
+            "Overview that cites Art. 24, not yet checked against the official text.",
+            "module.md:15: hedges in front of the learner ('not yet checked against')",
+        ),
     ],
 )
 def test_each_content_error_is_reported_with_file_and_line(
