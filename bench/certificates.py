@@ -7,9 +7,9 @@ batch is the cohort export (`flask certificates export`): 200 certificates with
 names in five scripts, zipped with their manifest, on a real SQLite database
 built by the migrations, through the app's own code path.
 
-"before" is fpdf2 on its own, as course/pdf.py used it until the fonts were shared:
+"before" is fpdf2 on its own, as course/credentials/pdf.py used it until the fonts were shared:
 `add_font()` reads and parses every font file for each PDF (and each line is measured
-afresh). "after" is the fonts parsed once per process (course/pdf_fonts.py). Both draw
+afresh). "after" is the fonts parsed once per process (course/credentials/pdf_fonts.py). Both draw
 the same PDF, byte for byte. "cold" is a certificate in a script the process has not
 drawn yet, so it includes parsing its fonts once. CPU seconds are given beside wall
 seconds because the machine may be shared; peak RSS is the process's high-water mark

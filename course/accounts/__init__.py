@@ -100,7 +100,7 @@ def register(
 
     For accounts made on someone's authority (`flask users create`, the demo loader),
     whose address counts as confirmed. People who sign themselves up go through
-    course/self_service.py, which leaves the address unconfirmed until they prove it.
+    course/accounts/self_service.py, which leaves the address unconfirmed until they prove it.
     """
     email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:

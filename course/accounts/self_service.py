@@ -6,7 +6,7 @@ web layer answers the same in every case, and sends the notice after the
 response has gone. A sign-up does the same expensive work (hashing the
 password) whether the address is new or taken.
 
-Throttles (shared counters, course/throttle.py): per client address, a flood of
+Throttles (shared counters, course/platform/throttle.py): per client address, a flood of
 sign-ups or reset requests is refused outright (the refusal says nothing about
 any account); per email address, mails beyond a few an hour are silently not
 sent, so nobody can fill somebody's mailbox through the forms.

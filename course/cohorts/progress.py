@@ -1,7 +1,7 @@
 """What a cohort has done: the progress grid, one learner's record, and question analysis.
 
 Everything is derived from the stored facts (lesson completions and submitted
-quiz attempts) with the completion rules of course/progress.py. The grid costs
+quiz attempts) with the completion rules of course/learning/progress.py. The grid costs
 three queries whatever the size of the cohort: its learners, their completions,
 and their quiz statistics per module.
 """

@@ -4,7 +4,7 @@ Names print in their own script: text is shaped with HarfBuzz (fpdf2's text
 shaping, through uharfbuzz), Arabic and Hebrew are laid out right to left, and
 each line picks the Noto font of its first letter, with every other bundled
 font as a fallback for the rest. The fonts are subsets committed in
-course/fonts/ (SIL Open Font License; see course/fonts/subset_fonts.py).
+course/credentials/fonts/ (SIL Open Font License; see course/credentials/fonts/subset_fonts.py).
 
 For right-to-left lines the optional ligatures ("liga") are switched off: the
 letters still join as they must (that is "rlig" and the positional forms), but
@@ -15,7 +15,7 @@ The QR code (segno) carries the verification URL, which is also printed as a
 link beside it.
 
 Drawing is fast enough for a cohort's batch export: the fonts are parsed once per
-process and shared by every certificate drawn in it (course/pdf_fonts.py), and the
+process and shared by every certificate drawn in it (course/credentials/pdf_fonts.py), and the
 width of a line is measured once and remembered. Neither changes a byte of the PDF.
 """
 
@@ -200,7 +200,7 @@ class _Certificate(FPDF):
         self.fallbacks = [SERIF, *families]
 
     def add_certificate_font(self, family: str, style: str, path: Path) -> None:
-        """`add_font`, from the fonts parsed once per process (course/pdf_fonts.py)."""
+        """`add_font`, from the fonts parsed once per process (course/credentials/pdf_fonts.py)."""
         pdf_fonts.add_shared_font(self, family, style, path)
 
     def line_text(

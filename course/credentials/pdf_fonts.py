@@ -16,7 +16,7 @@ bytes in memory with the master's big tables put in as copies of their
 dictionaries; a glyph is copied when the subsetter first touches it, so a
 document costs in proportion to the glyphs it uses, not to the size of the font,
 and the master is never changed. The PDF is byte for byte the one fpdf2 makes on
-its own (tests/course/test_certificate_pdf_fonts.py holds that), and documents
+its own (tests/course/credentials/test_certificate_pdf_fonts.py holds that), and documents
 drawn at the same time in several threads share the masters safely: nothing
 shared is written after the master is built.
 """

@@ -8,7 +8,7 @@ it with the issuer's public key, which the app publishes as a Multikey (and a
 JWK) in its issuer profile; no JSON-LD processing is needed.
 
 The signing key lives in the instance folder, is created on first use with
-mode 600, and is never committed; course/credential_keys.py rotates it and
+mode 600, and is never committed; course/credentials/keys.py rotates it and
 keeps earlier keys' public parts, so the profile lists every key still trusted
 and each proof names its own. Signing is deterministic (Ed25519, and the
 proof's time is the certificate's issue time), so downloading a credential

@@ -1,4 +1,4 @@
-"""The account mails: each notice of course/self_service.py as a plain-text mail with its links."""
+"""The account mails: each notice of course/accounts/self_service.py as a plain-text mail with its links."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ staying near 6 MB instead of 20. The CJK font gets TrueType outlines, which
 fpdf2 embeds with correct widths and text mapping (its CFF path did not).
 
     apt-get install fonts-noto-core fonts-noto-cjk
-    .venv/bin/python course/fonts/subset_fonts.py
+    .venv/bin/python course/credentials/fonts/subset_fonts.py
 """
 
 from __future__ import annotations

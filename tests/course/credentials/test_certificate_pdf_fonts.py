@@ -1,6 +1,6 @@
 """Certificate PDFs drawn with the fonts parsed once per process look exactly as fpdf2 alone draws them.
 
-course/pdf_fonts.py shares each font's parsed form between documents and threads; these
+course/credentials/pdf_fonts.py shares each font's parsed form between documents and threads; these
 tests would fail if that sharing let one certificate's text, glyphs or subset leak into
 another, changed a byte of the PDF, or broke under concurrent rendering.
 """
