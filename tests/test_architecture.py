@@ -68,8 +68,6 @@ def test_course_is_domain_packages_and_the_schema() -> None:
     for package in DOMAIN_PACKAGES:
         init = ROOT / "course" / package / "__init__.py"
         assert ast.get_docstring(ast.parse(init.read_text())), f"course/{package} says nothing of itself"
-            f"course/{package} says nothing of what it holds"
-        )
 
 
 def test_no_module_holds_two_concerns() -> None:
