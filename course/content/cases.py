@@ -112,7 +112,9 @@ def _read_step(reader: _Reader, step: Any, position: int, steps_line: int) -> st
     reader.texts(step, ("situation", "question"), where)
     articles = step.get("articles")
     if not isinstance(articles, list) or not articles:
-        reader.bad(key_line(step, "articles"), f"{where}needs 'articles': the article numbers the step turns on")
+        reader.bad(
+            key_line(step, "articles"), f"{where}needs 'articles': the article numbers the step turns on"
+        )
     else:
         for number in articles:
             if not _whole(number):
@@ -133,7 +135,9 @@ def _read_step(reader: _Reader, step: Any, position: int, steps_line: int) -> st
     best = 0
     for choice in choices:
         if not isinstance(choice, dict):
-            reader.bad(key_line(step, "choices"), f"{where}each choice must be a mapping (id, text, feedback)")
+            reader.bad(
+                key_line(step, "choices"), f"{where}each choice must be a mapping (id, text, feedback)"
+            )
             continue
         choice_id = reader.valid_id(choice, f"{where}choice: ")
         there = f"{where}choice {choice_id!r}: " if choice_id else f"{where}choice: "
