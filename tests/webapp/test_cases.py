@@ -192,3 +192,43 @@ def test_somebody_elses_attempt_cannot_be_answered(
     )
     assert response.status_code == 302  # told the step stands as it is; nothing recorded anywhere
     assert [a.answers for a in stored(session)] == [{}]
+
+
+# --- in the room: a case step as a live question -----------------------------------------
+
+
+def test_an_instructor_runs_a_case_step_as_a_live_question(app: Any, make_user: Any, session: Any) -> None:
+    from course.models import Role
+    from tests.webapp.test_cohorts import create_cohort, join, join_code, submit, user_client
+
+    trainer, _trainer = user_client(app, make_user, Role.INSTRUCTOR)
+    cohort_id = create_cohort(trainer, module_ids=["mod-1"])
+    live = f"/cohorts/{cohort_id}/live"
+    learners = []
+    for index in range(3):
+        browser, _user = user_client(app, make_user, full_name=f"Learner {index + 1}")
+        assert join(browser, join_code(trainer, cohort_id)).status_code == 302
+        learners.append(browser)
+
+    screen = trainer.get(live).get_data(as_text=True)
+    assert 'value="mod-1/case/get-the-data"' in screen and "Step 2: How do you obtain them?" in screen
+    assert submit(trainer, live, f"{live}/open", question="mod-1/case/get-the-data").status_code == 302
+
+    device = learners[0].get(live).get_data(as_text=True)
+    assert "How do you obtain them?" in device and "The logs are preserved." in device
+    assert "A production order for the preserved logs" in device
+    assert all(FEEDBACK[("get-the-data", c)] not in device for c in "abc") and "✓" not in device
+
+    live_id = re.search(r"/live/(\d+)/answer", device).group(1)
+    for browser, choice in zip(learners, ("b", "b", "a"), strict=True):
+        response = submit(browser, live, f"{live}/{live_id}/answer", answer=choice)
+        assert response.status_code == 302
+    assert submit(trainer, live, f"{live}/{live_id}/reveal").status_code == 302
+
+    screen = trainer.get(live).get_data(as_text=True)
+    assert "3 answers" in screen and "66.7% right" in screen
+    assert "✓ A production order for the preserved logs" in screen
+    assert all(FEEDBACK[("get-the-data", c)] in screen for c in "abc")  # the feedback on every choice
+    mine = learners[2].get(live).get_data(as_text=True)
+    assert "Not quite" in mine and FEEDBACK[("get-the-data", "b")] in mine
+    assert stored(session) == []  # the room's answers are not the learners' own case attempts
