@@ -41,7 +41,9 @@ def case(module_id: str) -> str:
         attempt = None  # starting again replaces it
     finished = None if attempt is not None else cases.latest_completed(db.session, current_user.id, module.id)
     shown = attempt or finished
-    answered = cases.answered_steps(exercise, shown) if shown is not None and cases.is_current(shown, module) else []
+    answered = (
+        cases.answered_steps(exercise, shown) if shown is not None and cases.is_current(shown, module) else []
+    )
     step = cases.next_step(exercise, attempt.answers or {}) if attempt is not None else None
     return render_template(
         "cases/case.html",

@@ -65,7 +65,11 @@ THREE_STEPS = CASE_YAML.partition("  - id: get-the-data")[0]
         ("  - id: get-the-data", "  - id: first-hours", "29: duplicate step id 'first-hours' (also step 1)"),
         ("  - id: get-the-data", "  - id: Get The Data", "29: step 2: missing or invalid 'id'"),
         ("    question: How do you obtain them?\n", "", "29: step 'get-the-data': missing 'question'"),
-        ("    articles: [27]", "    articles: [27]\n    hint: x", "34: step 'get-the-data': unknown key 'hint'"),
+        (
+            "    articles: [27]",
+            "    articles: [27]\n    hint: x",
+            "34: step 'get-the-data': unknown key 'hint'",
+        ),
         ("    articles: [27]", "    articles: [99]", "33: step 'get-the-data': unknown article 99"),
         ("    articles: [27]", "    articles: []", "33: step 'get-the-data': needs 'articles'"),
         (

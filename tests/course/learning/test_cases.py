@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,7 +78,11 @@ def test_choices_are_shuffled_per_attempt_and_stable(module: Any) -> None:
 def test_playing_a_case_records_each_choice_then_the_score(dbsession: Any, learner: Any, module: Any) -> None:
     attempt = cases.start(dbsession, learner.id, module)
     assert cases.start(dbsession, learner.id, module).id == attempt.id  # resumed, not doubled
-    assert (attempt.case_id, attempt.content_version, attempt.pass_mark) == ("leaked-logs", module.version, 60)
+    assert (attempt.case_id, attempt.content_version, attempt.pass_mark) == (
+        "leaked-logs",
+        module.version,
+        60,
+    )
     cases.choose(dbsession, attempt, module, "first-hours", "b")
     assert attempt.answers == {"first-hours": "b"} and not attempt.is_completed
     cases.choose(dbsession, attempt, module, "get-the-data", "b")
