@@ -162,6 +162,40 @@ class QuizAttempt(Base):
         return self.status == AttemptStatus.SUBMITTED
 
 
+class CaseAttemptStatus(enum.StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+
+
+class CaseAttempt(Base):
+    """One play of a module's case exercise: the choice made at each step, and once finished, the score."""
+
+    __tablename__ = "case_attempt"
+    # the open attempt and the history each look up one learner's attempts on a module in one state
+    __table_args__ = (Index("ix_case_attempt_user_module_status", "user_id", "module_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(100))
+    case_id: Mapped[str] = mapped_column(String(100))
+    content_version: Mapped[str] = mapped_column(String(64))
+    # {step id: choice id}, in the order the steps were answered
+    answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # How many steps are answered: a choice is stored only if this is still what the request read,
+    # so two submits of the same step record one answer (course/learning/cases.py).
+    steps_answered: Mapped[int] = mapped_column(Integer, default=0)
+    pass_mark: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=CaseAttemptStatus.OPEN.value)
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == CaseAttemptStatus.COMPLETED
+
+
 class Throttle(Base):
     """A fixed-window counter shared by every worker (login, join codes, verification)."""
 

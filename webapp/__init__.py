@@ -179,13 +179,14 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from webapp.admin.views import bp as admin_bp
     from webapp.auth.views import bp as auth_bp
+    from webapp.cases.views import bp as cases_bp
     from webapp.certificates.views import bp as certificates_bp
     from webapp.cohorts.views import bp as cohorts_bp
     from webapp.i18n.views import bp as i18n_bp
     from webapp.learn.views import bp as learn_bp
     from webapp.quiz.views import bp as quiz_bp
 
-    for blueprint in (learn_bp, auth_bp, quiz_bp, admin_bp, cohorts_bp, certificates_bp, i18n_bp):
+    for blueprint in (learn_bp, auth_bp, quiz_bp, cases_bp, admin_bp, cohorts_bp, certificates_bp, i18n_bp):
         app.register_blueprint(blueprint)
 
 

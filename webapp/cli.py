@@ -42,9 +42,11 @@ def content_check() -> None:
     catalogue = current_app.extensions["catalogue"]
     lessons = sum(len(m.lessons) for m in catalogue.modules)
     questions = sum(len(m.questions) for m in catalogue.modules)
+    cases = sum(1 for m in catalogue.modules if m.case is not None)
     click.echo(
         f"Content OK: {len(catalogue.modules)} modules, {lessons} lessons, {questions} questions, "
-        f"{len(catalogue.paths)} learning paths, {len(catalogue.glossary)} glossary terms."
+        f"{cases} case exercises, {len(catalogue.paths)} learning paths, "
+        f"{len(catalogue.glossary)} glossary terms."
     )
 
 

@@ -2,7 +2,11 @@
 
 The instructor opens a question; learners answer on their own devices; the
 instructor closes it (no more answers) and reveals the distribution with the
-correct answer and its explanation. All state is in the database (LiveQuestion,
+correct answer and its explanation. A step of a module's case exercise can be
+put to the room the same way: it is asked as a single-choice question whose
+options are the step's choices and whose correct option is the best one
+(`Module.live_question`, ids "case/<step id>"), and the reveal shows the
+feedback on every choice. All state is in the database (LiveQuestion,
 LiveAnswer), so any worker can serve any request, and each learner's answer is
 kept. One question is live at a time per cohort: opening one closes the last.
 
@@ -22,7 +26,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from course.content import Catalogue, Module
+from course.content import CaseStep, Catalogue, Module
 from course.learning.quiz import Option, Question
 from course.models import Cohort, LiveAnswer, LiveQuestion, LiveQuestionStatus, User, utcnow
 from course.platform.db import insert_ignore
@@ -44,8 +48,8 @@ def open_question(
     question_id: str,
     rng: random.Random | None = None,
 ) -> LiveQuestion:
-    """Put a question to the room (closing any question still open)."""
-    question = module.question_pool.get(question_id)
+    """Put a question to the room (closing any question still open): from the quiz pool, or a case step."""
+    question = module.live_question(question_id)
     if question is None:
         raise UnknownQuestion(question_id)
     now = utcnow()
@@ -91,16 +95,22 @@ class Shown:
     module: Module
     question: Question
     options: tuple[Option, ...]
+    step: CaseStep | None = None  # when the question is a step of the module's case
+
+    def feedback_html(self, option_id: str) -> str:
+        """The case feedback on one choice ("" for a quiz question)."""
+        choice = self.step.choice(option_id) if self.step is not None else None
+        return choice.feedback_html if choice is not None else ""
 
 
 def shown(catalogue: Catalogue, live: LiveQuestion) -> Shown | None:
     """The live question's content; None if the question has left the course since."""
     module = catalogue.module(live.module_id)
-    question = module.question_pool.get(live.question_id) if module else None
+    question = module.live_question(live.question_id) if module else None
     if module is None or question is None:
         return None
     options = tuple(o for o in (question.option(i) for i in live.option_ids) if o is not None)
-    return Shown(live, module, question, options)
+    return Shown(live, module, question, options, module.case_step(live.question_id))
 
 
 def _move(session: Session, live: LiveQuestion, from_states: Sequence[str], to_state: str) -> bool:

@@ -7,6 +7,10 @@ Markdown with markdown-it-py (raw HTML off), links article citations such as
 per module (a hash of its files). Every problem is collected with its file and
 line; if there is any, `ContentError` carries the whole list.
 
+A module may also have a case exercise (case.yaml): a case played step by step,
+checked and rendered like the rest (course/content/cases.py), and part of the
+module's content version. It is in English only for now.
+
 Translations live beside the English files: `module.fr.md`, `01-lesson.fr.md`,
 `quiz.fr.yaml` (see webapp/translations/README.md). They carry only text: ids,
 order, answers and article lists always come from the English files, so
@@ -33,6 +37,9 @@ from course.content.markdown import (
 )
 from course.content.model import (
     AUDIENCES,
+    CASE_FILE,
+    CASE_PASS_MARK,
+    CASE_STEP_PREFIX,
     ID_PATTERN,
     LESSON_PATTERN,
     MODULE_FILE,
@@ -40,6 +47,9 @@ from course.content.model import (
     SOURCE_LOCALE,
     TRANSLATION_PATTERN,
     VERSION_PATTERN,
+    CaseChoice,
+    CaseExercise,
+    CaseStep,
     Catalogue,
     Citation,
     ContentError,
@@ -56,8 +66,14 @@ from course.content.source import file_version
 __all__ = [
     "AUDIENCES",
     "BoxLabels",
+    "CASE_FILE",
+    "CASE_PASS_MARK",
+    "CASE_STEP_PREFIX",
     "CITATION",
     "CITATION_STYLES",
+    "CaseChoice",
+    "CaseExercise",
+    "CaseStep",
     "Catalogue",
     "Citation",
     "ContentError",

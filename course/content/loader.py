@@ -10,6 +10,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from course import convention
+from course.content.cases import build_case, read_case
 from course.content.glossary_paths import read_glossary, read_paths
 from course.content.markdown import (
     BoxLabels,
@@ -25,6 +26,8 @@ from course.content.markdown import (
 )
 from course.content.model import (
     AUDIENCES,
+    CASE_FILE,
+    CASE_STEP_PREFIX,
     LESSON_PATTERN,
     MODULE_FILE,
     QUIZ_FILE,
@@ -42,6 +45,7 @@ from course.content.model import (
 from course.content.source import (
     ModuleDraft,
     file_version,
+    key_line,
     line_of,
     load_yaml,
     module_version,
@@ -98,9 +102,11 @@ def _read_module(
                 )
             )
     questions = _read_quiz(mdir / QUIZ_FILE, root, problems)
+    case_path = mdir / CASE_FILE
+    case = read_case(case_path, rel_path(case_path, root), problems) if case_path.is_file() else None
     if not ok:
         return None
-    return ModuleDraft(mdir, meta, overview, body_line, lessons, questions, translations)
+    return ModuleDraft(mdir, meta, overview, body_line, lessons, questions, translations, case)
 
 
 def _find_translations(mdir: Path, root: Path, problems: list[ContentProblem]) -> dict[str, dict[str, Path]]:
@@ -196,6 +202,8 @@ def _read_quiz(path: Path, root: Path, problems: list[ContentProblem]) -> list[q
             found.append(quiz.Problem(question.line, f"question {question.id!r}: {message}"))
     seen: set[str] = set()
     for question in questions:
+        if question.id.startswith(CASE_STEP_PREFIX):
+            found.append(quiz.Problem(question.line, f"question ids cannot start with {CASE_STEP_PREFIX!r}"))
         if question.id in seen:
             found.append(quiz.Problem(question.line, f"duplicate question id {question.id!r}"))
         seen.add(question.id)
@@ -303,6 +311,20 @@ def load_catalogue(
 
 
 def _check_unique(drafts: list[ModuleDraft], root: Path, problems: list[ContentProblem]) -> None:
+    cases: dict[str, str] = {}
+    for d in drafts:
+        if d.case is None:
+            continue
+        rel = rel_path(d.dir / CASE_FILE, root)
+        if d.case["id"] in cases:
+            problems.append(
+                ContentProblem(
+                    rel,
+                    key_line(d.case, "id"),
+                    f"duplicate case id {d.case['id']!r} (also in {cases[d.case['id']]})",
+                )
+            )
+        cases.setdefault(d.case["id"], rel)
     for key in ("id", "order"):
         seen: dict[Any, str] = {}
         for d in drafts:
@@ -347,6 +369,9 @@ def _build_module(draft: ModuleDraft, root: Path, render: Render) -> Module:
         explanation_html, _, _ = render(question.explanation, quiz_rel, question.line)
         questions.append(replace(question, explanation_html=explanation_html))
     settings = meta.get("quiz") or {}
+    case = None
+    if draft.case is not None:
+        case = build_case(draft.case, rel_path(draft.dir / CASE_FILE, root), render)
     return Module(
         id=meta["id"],
         title=meta["title"].strip(),
@@ -367,6 +392,7 @@ def _build_module(draft: ModuleDraft, root: Path, render: Render) -> Module:
         ),
         version=module_version(draft.dir),
         source=rel,
+        case=case,
     )
 
 

@@ -9,6 +9,9 @@ from course.learning import quiz
 
 MODULE_FILE = "module.md"
 QUIZ_FILE = "quiz.yaml"
+CASE_FILE = "case.yaml"
+CASE_PASS_MARK = 70  # percent of steps where the best choice was taken
+CASE_STEP_PREFIX = "case/"  # a case step put to the room as a live question: "case/<step id>"
 SOURCE_LOCALE = "en"
 LESSON_PATTERN = re.compile(r"^\d{2}-[a-z0-9-]+\.md$")
 TRANSLATION_PATTERN = re.compile(
@@ -87,6 +90,74 @@ class QuizSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseChoice:
+    """One thing the learner may do at a step, and the feedback (citing articles) they then read."""
+
+    id: str
+    text: str
+    is_best: bool
+    feedback_html: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStep:
+    """One decision in a case: what has happened, the question, the choices (exactly one best)."""
+
+    id: str
+    position: int  # 1-based, in the order the case is played
+    situation_html: str
+    question: str
+    articles: tuple[int, ...]  # the first is the main one
+    choices: tuple[CaseChoice, ...]
+    line: int = 0
+
+    def choice(self, choice_id: str) -> CaseChoice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+    @property
+    def best(self) -> CaseChoice:
+        return next(c for c in self.choices if c.is_best)
+
+    @property
+    def live_id(self) -> str:
+        """The id under which this step is put to the room as a live question."""
+        return CASE_STEP_PREFIX + self.id
+
+    def as_question(self) -> quiz.Question:
+        """The step as a single-choice question whose correct option is the best choice (the live quiz)."""
+        return quiz.Question(
+            id=self.live_id,
+            type="single",
+            prompt=self.question,
+            options=tuple(quiz.Option(c.id, c.text, c.is_best) for c in self.choices),
+            explanation="",
+            articles=self.articles,
+            line=self.line,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CaseExercise:
+    """A module's case exercise (case.yaml): a realistic case played step by step."""
+
+    id: str
+    title: str
+    summary: str
+    pass_mark: int
+    setting_html: str
+    steps: tuple[CaseStep, ...]
+    source: str
+
+    def step(self, step_id: str) -> CaseStep | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    @property
+    def citations(self) -> frozenset[int]:
+        return frozenset(n for s in self.steps for n in s.articles)
+
+
+@dataclass(frozen=True, slots=True)
 class Module:
     id: str
     title: str
@@ -104,6 +175,7 @@ class Module:
     source: str
     locale: str = SOURCE_LOCALE  # language of the title, summary, objectives and overview
     quiz_locale: str = SOURCE_LOCALE  # a translated language only when every question is translated
+    case: CaseExercise | None = None  # case.yaml, in English only for now
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((x for x in self.lessons if x.id == lesson_id), None)
@@ -111,6 +183,19 @@ class Module:
     @property
     def question_pool(self) -> dict[str, quiz.Question]:
         return {q.id: q for q in self.questions}
+
+    def live_question(self, question_id: str) -> quiz.Question | None:
+        """A question the instructor may put to the room: from the quiz pool, or a case step."""
+        if question_id.startswith(CASE_STEP_PREFIX) and self.case is not None:
+            step = self.case_step(question_id)
+            return step.as_question() if step is not None else None
+        return self.question_pool.get(question_id)
+
+    def case_step(self, live_id: str) -> CaseStep | None:
+        """The case step behind a live question id ("case/<step id>"), if it is one."""
+        if self.case is None or not live_id.startswith(CASE_STEP_PREFIX):
+            return None
+        return self.case.step(live_id.removeprefix(CASE_STEP_PREFIX))
 
 
 @dataclass(frozen=True, slots=True)

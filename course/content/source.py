@@ -29,9 +29,43 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml(text: str, path: str, first_line: int, problems: list[ContentProblem]) -> Any:
+class _KeyLineLoader(_LineLoader):
+    """Also records, under '__keys__', each key's line and the line where its text starts.
+
+    A block scalar (`setting: |`) starts on the line after its key, so Markdown
+    problems inside it are reported at their own line.
+    """
+
+
+def _construct_mapping_with_keys(loader: _KeyLineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = _construct_mapping(loader, node)
+    keys: dict[Any, tuple[int, int]] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
+        keys[key] = (key_node.start_mark.line + 1, value_node.start_mark.line + 1 + (1 if block else 0))
+    mapping["__keys__"] = keys
+    return mapping
+
+
+_KeyLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_keys)
+
+
+def key_line(data: dict[str, Any], key: str, text: bool = False) -> int:
+    """The line of a key in a mapping read with `key_lines=True` (`text`: where its value starts)."""
+    found = data.get("__keys__", {}).get(key)
+    if found is None:
+        return int(data.get("__line__", 1))
+    return found[1] if text else found[0]
+
+
+def load_yaml(
+    text: str, path: str, first_line: int, problems: list[ContentProblem], key_lines: bool = False
+) -> Any:
+    """Parse YAML, each mapping with its line under '__line__' (and its keys' under '__keys__')."""
+    loader = _KeyLineLoader if key_lines else _LineLoader
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
@@ -47,8 +81,11 @@ def _shift_lines(data: Any, offset: int) -> None:
     if isinstance(data, dict):
         if "__line__" in data:
             data["__line__"] += offset
-        for value in data.values():
-            _shift_lines(value, offset)
+        if "__keys__" in data:
+            data["__keys__"] = {k: (a + offset, b + offset) for k, (a, b) in data["__keys__"].items()}
+        for key, value in data.items():
+            if key != "__keys__":
+                _shift_lines(value, offset)
     elif isinstance(data, list):
         for value in data:
             _shift_lines(value, offset)
@@ -89,6 +126,7 @@ class ModuleDraft:
     lessons: list[tuple[Path, dict[str, Any], str, int]]
     questions: list[quiz.Question]
     translations: dict[str, dict[str, Path]] = field(default_factory=dict)  # locale -> stem -> file
+    case: dict[str, Any] | None = None  # case.yaml as read and checked, when the module has one
 
 
 def rel_path(path: Path, root: Path) -> str:

@@ -5,6 +5,11 @@ The facts are lesson completions and submitted quiz attempts; everything else
 from them, never stored, so it cannot drift. A module is completed when every
 lesson is completed and its quiz is passed (best attempt at or above the pass
 mark used on that attempt).
+
+A module's case exercise (case.yaml) is reported beside it (not started, in
+progress, passed, not passed, best score) but is not part of that rule: the
+rule stays lessons and quiz, as it was before cases existed, so adding a case
+to a module takes no completion or certificate away from anybody.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from course.content import Catalogue, LearningPath, Lesson, Module
-from course.models import AttemptStatus, LessonCompletion, QuizAttempt, utcnow
+from course.learning.cases import CaseStatus
+from course.models import AttemptStatus, CaseAttempt, CaseAttemptStatus, LessonCompletion, QuizAttempt, utcnow
 from course.platform.db import insert_ignore
 
 
@@ -37,12 +43,33 @@ class QuizStats:
 
 
 @dataclass(frozen=True)
+class CaseStats:
+    """A learner's record on a module's case exercise."""
+
+    attempts: int = 0  # finished attempts
+    best_score: float | None = None
+    passed: bool = False
+    in_progress: bool = False  # an attempt is open
+
+    @property
+    def status(self) -> CaseStatus:
+        if self.passed:
+            return CaseStatus.PASSED
+        if self.in_progress:
+            return CaseStatus.IN_PROGRESS
+        if self.attempts:
+            return CaseStatus.NOT_PASSED
+        return CaseStatus.NOT_STARTED
+
+
+@dataclass(frozen=True)
 class LearnerFacts:
-    """What one learner has done: completed lessons and quiz statistics per module."""
+    """What one learner has done: completed lessons, quiz and case statistics per module."""
 
     completed: dict[str, frozenset[str]] = field(default_factory=dict)
     last_completed_at: dict[str, datetime] = field(default_factory=dict)
     quiz: dict[str, QuizStats] = field(default_factory=dict)
+    case: dict[str, CaseStats] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,6 +77,7 @@ class ModuleProgress:
     module: Module
     lessons_done: frozenset[str]
     quiz: QuizStats
+    case: CaseStats = field(default_factory=CaseStats)  # reported only: not part of completion
 
     @property
     def lessons_total(self) -> int:
@@ -65,6 +93,7 @@ class ModuleProgress:
 
     @property
     def status(self) -> ModuleStatus:
+        """Completed: every lesson and the quiz (the case is not part of the rule, see above)."""
         if self.all_lessons_done and self.quiz.passed:
             return ModuleStatus.COMPLETED
         if self.lessons_completed or self.quiz.attempts:
@@ -112,7 +141,7 @@ class ResumePoint:
 
 
 def load_facts(session: Session, user_id: int, module_ids: Iterable[str] | None = None) -> LearnerFacts:
-    """Two queries: the learner's completions, and quiz statistics per module."""
+    """Three queries: the learner's completions, quiz statistics and case statistics per module."""
     completions = select(
         LessonCompletion.module_id, LessonCompletion.lesson_id, LessonCompletion.completed_at
     ).where(LessonCompletion.user_id == user_id)
@@ -127,10 +156,22 @@ def load_facts(session: Session, user_id: int, module_ids: Iterable[str] | None 
         .where(QuizAttempt.user_id == user_id, QuizAttempt.status == AttemptStatus.SUBMITTED.value)
         .group_by(QuizAttempt.module_id)
     )
+    case_attempts = (
+        select(
+            CaseAttempt.module_id,
+            func.count(CaseAttempt.id).filter(CaseAttempt.status == CaseAttemptStatus.COMPLETED.value),
+            func.max(CaseAttempt.score),
+            func.count(CaseAttempt.id).filter(CaseAttempt.passed.is_(True)),
+            func.count(CaseAttempt.id).filter(CaseAttempt.status == CaseAttemptStatus.OPEN.value),
+        )
+        .where(CaseAttempt.user_id == user_id)
+        .group_by(CaseAttempt.module_id)
+    )
     if module_ids is not None:
         ids = list(module_ids)
         completions = completions.where(LessonCompletion.module_id.in_(ids))
         attempts = attempts.where(QuizAttempt.module_id.in_(ids))
+        case_attempts = case_attempts.where(CaseAttempt.module_id.in_(ids))
     done: dict[str, set[str]] = {}
     last: dict[str, datetime] = {}
     for module_id, lesson_id, at in session.execute(completions):
@@ -141,7 +182,11 @@ def load_facts(session: Session, user_id: int, module_ids: Iterable[str] | None 
         module_id: QuizStats(count, best, passes > 0, last_at)
         for module_id, count, best, last_at, passes in session.execute(attempts)
     }
-    return LearnerFacts({k: frozenset(v) for k, v in done.items()}, last, stats)
+    cases = {
+        module_id: CaseStats(count, best, passes > 0, open_ > 0)
+        for module_id, count, best, passes, open_ in session.execute(case_attempts)
+    }
+    return LearnerFacts({k: frozenset(v) for k, v in done.items()}, last, stats, cases)
 
 
 _COMPLETIONS = LessonCompletion.__table__.c
@@ -160,7 +205,10 @@ def completed_lessons(session: Session, user_id: int, module_id: str) -> frozens
 
 def module_progress(module: Module, facts: LearnerFacts) -> ModuleProgress:
     return ModuleProgress(
-        module, facts.completed.get(module.id, frozenset()), facts.quiz.get(module.id, QuizStats())
+        module,
+        facts.completed.get(module.id, frozenset()),
+        facts.quiz.get(module.id, QuizStats()),
+        facts.case.get(module.id, CaseStats()) if module.case is not None else CaseStats(),
     )
 
 

@@ -31,17 +31,24 @@ from webapp.extensions import db
 PROMPT_CHARS = 110
 
 
+def _short(text: str) -> str:
+    return text if len(text) <= PROMPT_CHARS else text[: PROMPT_CHARS - 1] + "…"
+
+
 def _open_form(cohort: Any, formdata: bool) -> LiveOpenForm:
     form = LiveOpenForm() if formdata else LiveOpenForm(formdata=None)
     choices: dict[str, list[tuple[str, str]]] = {}
     for module in modules_of(cohort):
-        choices[module.title] = [
-            (
-                f"{module.id}/{q.id}",
-                q.prompt if len(q.prompt) <= PROMPT_CHARS else q.prompt[: PROMPT_CHARS - 1] + "…",
-            )
-            for q in module.questions
-        ]
+        choices[module.title] = [(f"{module.id}/{q.id}", _short(q.prompt)) for q in module.questions]
+        if module.case is not None:
+            group = _("%(module)s — case: %(case)s", module=module.title, case=module.case.title)
+            choices[group] = [
+                (
+                    f"{module.id}/{step.live_id}",
+                    _("Step %(n)s: %(question)s", n=step.position, question=_short(step.question)),
+                )
+                for step in module.case.steps
+            ]
     form.question.choices = choices
     return form
 
