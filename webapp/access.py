@@ -26,6 +26,19 @@ def admin_required(view: Any) -> Any:
     return wrapper
 
 
+def staff_required(view: Any) -> Any:
+    """Log in first; then only instructors and administrators (learners get 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_instructor:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @dataclass(frozen=True)
 class SearchPage:
     query: str

@@ -276,3 +276,27 @@ def question_analysis(session: Session, cohort: Cohort, modules: Sequence[Module
             )
     stats.sort(key=lambda s: (s.share_correct is None, s.share_correct or 0.0, -s.learners))
     return stats
+
+
+@dataclass(frozen=True)
+class ProvisionMastery:
+    """How well a cohort answered the questions that ask one article (each learner's latest answer)."""
+
+    number: int
+    questions: int  # questions on it that somebody in the cohort answered
+    answers: int  # learner-question pairs
+    correct: int  # of which fully correct
+
+    @property
+    def share_correct(self) -> float | None:
+        return round(100.0 * self.correct / self.answers, 1) if self.answers else None
+
+
+def provision_mastery(stats: Sequence[QuestionStats]) -> dict[int, ProvisionMastery]:
+    """The question analysis summed per article asked (a question's first article)."""
+    totals: dict[int, list[int]] = {}
+    for s in stats:
+        if s.learners:
+            questions, answers, correct = totals.setdefault(s.question.articles[0], [0, 0, 0])
+            totals[s.question.articles[0]] = [questions + 1, answers + s.learners, correct + s.correct]
+    return {n: ProvisionMastery(n, *figures) for n, figures in totals.items()}

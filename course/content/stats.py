@@ -10,10 +10,12 @@ least once, each Chapter IV power and the safeguard articles at least three time
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from course import convention
-from course.content.model import Catalogue
+from course.content.model import Catalogue, Lesson, Module
+from course.learning.quiz import Question
 
 CHAPTERS_ASKED = ("II", "III", "IV", "V")  # every article in these is asked at least once
 ASKED_THREE_TIMES = (25, 26, 27, 28, 29, 30, 31, 6, 24, 36, 40)  # the Chapter IV powers and the safeguards
@@ -32,9 +34,7 @@ class ArticleCoverage:
 
     @property
     def required(self) -> int:
-        if self.number in ASKED_THREE_TIMES:
-            return 3
-        return 1 if self.chapter in CHAPTERS_ASKED else 0
+        return required_questions(convention.ARTICLES[self.number])
 
 
 @dataclass(frozen=True)
@@ -94,3 +94,46 @@ def curriculum_stats(catalogue: Catalogue) -> CurriculumStats:
         questions_by_module=tuple(per_module),
         case_exercises=sum(1 for m in catalogue.modules if getattr(m, "case", None) is not None),
     )
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One article against the course: the lessons that cite it and the questions that ask it."""
+
+    article: convention.Article
+    lessons: tuple[tuple[Module, Lesson], ...]
+    questions: tuple[tuple[Module, Question], ...]  # questions whose first article it is
+    required: int  # questions the curriculum's floor asks of it (0: none)
+
+    @property
+    def is_below_floor(self) -> bool:
+        return len(self.questions) < self.required
+
+
+def provisions(catalogue: Catalogue, modules: Sequence[Module] | None = None) -> list[Provision]:
+    """Every article with what teaches and asks it, in `modules` (the whole course by default)."""
+    chosen = list(catalogue.modules if modules is None else modules)
+    lessons: dict[int, list[tuple[Module, Lesson]]] = {}
+    asked: dict[int, list[tuple[Module, Question]]] = {}
+    for module in chosen:
+        for lesson in module.lessons:
+            for number in sorted(lesson.citations):
+                lessons.setdefault(number, []).append((module, lesson))
+        for question in module.questions:
+            asked.setdefault(question.articles[0], []).append((module, question))
+    return [
+        Provision(
+            article,
+            tuple(lessons.get(article.number, ())),
+            tuple(asked.get(article.number, ())),
+            required_questions(article) if modules is None else 0,
+        )
+        for article in convention.ARTICLES.values()
+    ]
+
+
+def required_questions(article: convention.Article) -> int:
+    """How many questions the curriculum's floor asks of this article."""
+    if article.number in ASKED_THREE_TIMES:
+        return 3
+    return 1 if article.chapter in CHAPTERS_ASKED else 0

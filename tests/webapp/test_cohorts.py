@@ -281,6 +281,13 @@ def test_a_cohort_from_creation_to_export(app: Any, session: Any, make_user: Any
     shares = [float(x) for x in re.findall(r"<strong>([\d.]+)% correct</strong>", analysis)]
     assert shares and shares == sorted(shares) and "Most chosen wrong answer:" in analysis
 
+    # provisions: each article asked, least mastered first, with the share of answers correct
+    provisions = trainer.get(f"/cohorts/{cohort_id}/provisions").get_data(as_text=True)
+    mastered = [
+        float(x) for x in re.findall(r"<strong>([\d.]+)%</strong> <span class=\"small\">\(", provisions)
+    ]
+    assert mastered and mastered == sorted(mastered) and "answers)" in provisions
+
     # one live question to the room
     option = re.search(
         r'<option value="(' + MODULES[0] + r'/[^"]+)"',

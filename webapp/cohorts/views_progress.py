@@ -11,8 +11,10 @@ from course import cohorts
 from course.cohorts import exports as cohort_exports
 from course.cohorts import live
 from course.cohorts import progress as cohort_progress
+from course.content import stats
 from course.learning import progress
 from course.models import utcnow
+from webapp import catalogue
 from webapp.cohorts.access import learner_or_404, managed_cohort_or_404, modules_of
 from webapp.cohorts.views import bp
 from webapp.extensions import db
@@ -79,6 +81,25 @@ def questions(cohort_id: int) -> str:
         chosen=chosen if len(selected) == 1 and selected[0].id == chosen else "",
         stats=cohort_progress.question_analysis(db.session, cohort, selected),
     )
+
+
+@bp.get("/cohorts/<int:cohort_id>/provisions")
+@login_required
+def provisions(cohort_id: int) -> str:
+    """Each article the cohort's modules teach or ask, with how well the cohort answered it."""
+    cohort = managed_cohort_or_404(cohort_id)
+    modules = modules_of(cohort)
+    mastery = cohort_progress.provision_mastery(
+        cohort_progress.question_analysis(db.session, cohort, modules)
+    )
+    rows = [p for p in stats.provisions(catalogue(), modules) if p.lessons or p.questions]
+    rows.sort(key=lambda p: provision_order(mastery.get(p.article.number)))
+    return render_template("cohorts/provisions.html", cohort=cohort, rows=rows, mastery=mastery)
+
+
+def provision_order(found: cohort_progress.ProvisionMastery | None) -> tuple[int, float]:
+    """Least mastered first, then what nobody has answered yet."""
+    return (0, found.share_correct or 0.0) if found and found.answers else (1, 0.0)
 
 
 def export_labels(zone: str) -> dict[str, str]:

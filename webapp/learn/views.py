@@ -8,9 +8,10 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from course import convention
-from course.content import Lesson, Module
+from course.content import Lesson, Module, stats
 from course.learning import progress
 from webapp import catalogue
+from webapp.access import staff_required
 from webapp.extensions import db
 from webapp.layout import render_page
 from webapp.learn.forms import CompleteLessonForm
@@ -141,6 +142,13 @@ def article(number: int) -> str:
         previous=convention.get_article(number - 1),
         following=convention.get_article(number + 1),
     )
+
+
+@bp.get("/convention/coverage")
+@staff_required
+def coverage() -> str:
+    """For instructors and content editors: each article against the lessons and questions on it."""
+    return render_template("learn/coverage.html", provisions=stats.provisions(catalogue()))
 
 
 @bp.get("/glossary")

@@ -461,6 +461,13 @@ def test_question_analysis_counts_each_learners_latest_answer(
     ordered = cohort_progress.question_analysis(dbsession, cohort, [module])
     assert ordered[0].share_correct <= ordered[-1].share_correct
 
+    mastery = cohort_progress.provision_mastery(ordered)  # summed by the article each question asks
+    art24 = mastery[24]  # asked by q-single only
+    assert (art24.questions, art24.answers, art24.correct, art24.share_correct) == (1, 3, 1, 33.3)
+    asked = {q.articles[0] for q in module.questions}
+    assert set(mastery) == asked
+    assert sum(m.answers for m in mastery.values()) == sum(s.learners for s in ordered)
+
 
 def test_learner_attempts_show_each_question(dbsession: Any, people: Any, catalogue: Catalogue) -> None:
     module = catalogue.module("mod-1")
