@@ -71,7 +71,13 @@ def certificate_or_404(code: str) -> Certificate:
     return certificate
 
 
-def managed_cohort_or_404(cohort_id: int) -> Cohort:
+def certified_cohort_or_404(cohort_id: int) -> Cohort:
+    """The cohort whose certificates the user may see: its instructors and administrators.
+
+    Unlike the cohort pages (webapp/cohorts/access.py), its own learners get 404 here,
+    not 403: a learner's certificates are on their own page, and another instructor gets
+    403. The authorisation matrix (tests/webapp/test_authorization.py) holds both rules.
+    """
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         abort(404)
@@ -262,7 +268,7 @@ def revoke(code: str) -> str | Response:
 @bp.get("/certificates/cohorts/<int:cohort_id>")
 @login_required
 def cohort(cohort_id: int) -> str:
-    group = managed_cohort_or_404(cohort_id)
+    group = certified_cohort_or_404(cohort_id)
     return render_template(
         "certificates/cohort.html",
         cohort=group,
@@ -274,7 +280,7 @@ def cohort(cohort_id: int) -> str:
 @bp.get("/certificates/cohorts/<int:cohort_id>/export.zip")
 @login_required
 def export(cohort_id: int) -> Response:
-    group = managed_cohort_or_404(cohort_id)
+    group = certified_cohort_or_404(cohort_id)
     stream = stream_with_context(cohort_zip_stream(group, documents.base_url()))
     return Response(
         stream,
