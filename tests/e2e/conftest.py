@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from course.platform.db import make_engine
+from course import accounts
+from course.platform.db import make_engine, make_sessionmaker
 from tests.conftest import empty_tables, wait_for_link
 from tests.system.server import gunicorn
 
@@ -100,3 +101,15 @@ def assert_accessible(page: Any, name: str) -> None:
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in bad
     )
     assert not bad, f"{name}: accessibility violations\n{report}"
+
+
+def register_account(database_url: str, **fields: Any) -> None:
+    """An account straight in the database (fast hashing), for a browser test to log in with."""
+    from tests.conftest import PASSWORD
+
+    engine = make_engine(database_url)
+    accounts.configure_hasher(1, 8192)
+    with make_sessionmaker(engine)() as session:
+        accounts.register(session, password=PASSWORD, **fields)
+        session.commit()
+    engine.dispose()

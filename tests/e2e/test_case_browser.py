@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from course import accounts
-from course.platform.db import make_engine, make_sessionmaker
+from course.platform.db import make_engine
 from tests.conftest import PASSWORD, empty_tables
 from tests.course.content.contenttree import write_tree
-from tests.e2e.conftest import assert_accessible, screenshot
+from tests.e2e.conftest import assert_accessible, register_account, screenshot
 from tests.system.server import gunicorn
 
 pytestmark = pytest.mark.e2e
@@ -24,18 +23,14 @@ def case_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     tree = write_tree(tmp_path_factory.mktemp("case-content") / "content", modules=2)
     engine = make_engine(database_url)
     empty_tables(engine)
-    accounts.configure_hasher(1, 8192)
-    with make_sessionmaker(engine)() as session:
-        accounts.register(
-            session,
-            email="investigator@example.org",
-            full_name="Kwame Mensah",
-            organisation="Cybercrime Unit",
-            country="Ghana",
-            password=PASSWORD,
-        )
-        session.commit()
     engine.dispose()
+    register_account(
+        database_url,
+        email="investigator@example.org",
+        full_name="Kwame Mensah",
+        organisation="Cybercrime Unit",
+        country="Ghana",
+    )
     with gunicorn(database_url, workers=2, extra_env={"ACADEMY_CONTENT_DIR": str(Path(tree))}) as base:
         yield base
 

@@ -10,31 +10,23 @@ from typing import Any
 
 import pytest
 
-from course import accounts
 from course.models import Role
-from course.platform.db import make_engine, make_sessionmaker
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, confirm_in_browser, screenshot
+from tests.e2e.conftest import assert_accessible, confirm_in_browser, register_account, screenshot
 
 pytestmark = pytest.mark.e2e
 MODULE_TITLE = "Electronic evidence handling"
 
 
 def make_instructor(database_url: str) -> None:
-    engine = make_engine(database_url)
-    accounts.configure_hasher(1, 8192)
-    with make_sessionmaker(engine)() as session:
-        accounts.register(
-            session,
-            email="trainer@example.org",
-            full_name="Amina Diallo",
-            organisation="UNODC",
-            country="Senegal",
-            password=PASSWORD,
-            role=Role.INSTRUCTOR,
-        )
-        session.commit()
-    engine.dispose()
+    register_account(
+        database_url,
+        email="trainer@example.org",
+        full_name="Amina Diallo",
+        organisation="UNODC",
+        country="Senegal",
+        role=Role.INSTRUCTOR,
+    )
 
 
 def log_in(page: Any, base: str, email: str) -> None:

@@ -6,10 +6,8 @@ from typing import Any
 
 import pytest
 
-from course import accounts
-from course.platform.db import make_engine, make_sessionmaker
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, screenshot
+from tests.e2e.conftest import assert_accessible, register_account, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -17,19 +15,13 @@ pytestmark = pytest.mark.e2e
 def test_arabic_dashboard_and_lesson_read_right_to_left(
     page: Any, live_server: str, database_url: str
 ) -> None:
-    engine = make_engine(database_url)
-    accounts.configure_hasher(1, 8192)
-    with make_sessionmaker(engine)() as session:
-        accounts.register(
-            session,
-            email="salma@example.org",
-            full_name="سلمى حداد",
-            organisation="النيابة العامة",
-            country="الأردن",
-            password=PASSWORD,
-        )
-        session.commit()
-    engine.dispose()
+    register_account(
+        database_url,
+        email="salma@example.org",
+        full_name="سلمى حداد",
+        organisation="النيابة العامة",
+        country="الأردن",
+    )
     page.goto(f"{live_server}/login")
     page.get_by_label("Email").fill("salma@example.org")
     page.get_by_label("Password").fill(PASSWORD)
