@@ -294,9 +294,13 @@ class ProvisionMastery:
 
 def provision_mastery(stats: Sequence[QuestionStats]) -> dict[int, ProvisionMastery]:
     """The question analysis summed per article asked (a question's first article)."""
-    totals: dict[int, list[int]] = {}
+    questions: Counter[int] = Counter()
+    answers: Counter[int] = Counter()
+    correct: Counter[int] = Counter()
     for s in stats:
         if s.learners:
-            questions, answers, correct = totals.setdefault(s.question.articles[0], [0, 0, 0])
-            totals[s.question.articles[0]] = [questions + 1, answers + s.learners, correct + s.correct]
-    return {n: ProvisionMastery(n, *figures) for n, figures in totals.items()}
+            number = s.question.articles[0]
+            questions[number] += 1
+            answers[number] += s.learners
+            correct[number] += s.correct
+    return {n: ProvisionMastery(n, questions[n], answers[n], correct[n]) for n in questions}

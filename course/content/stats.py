@@ -66,33 +66,32 @@ class CurriculumStats:
 
 
 def curriculum_stats(catalogue: Catalogue) -> CurriculumStats:
-    asked: Counter[int] = Counter()
+    """The counts `content stats` prints: per module, and per article from `provisions`."""
     cited: Counter[int] = Counter()
     per_module = []
-    scenarios = 0
     for module in catalogue.modules:
-        module_scenarios = sum(1 for q in module.questions if q.is_scenario)
-        scenarios += module_scenarios
-        per_module.append((module.id, len(module.questions), module_scenarios))
+        per_module.append(
+            (module.id, len(module.questions), sum(1 for q in module.questions if q.is_scenario))
+        )
         for question in module.questions:
-            asked[question.articles[0]] += 1
             cited.update(set(question.articles))
-    lessons = {
-        number: len({(c.module_id, c.lesson_id) for c in uses if c.lesson_id and not c.question_id})
-        for number, uses in catalogue.citations.items()
-    }
     articles = tuple(
         ArticleCoverage(
-            a.number, a.title, a.chapter, asked[a.number], cited[a.number], lessons.get(a.number, 0)
+            p.article.number,
+            p.article.title,
+            p.article.chapter,
+            asked=len(p.questions),
+            cited_by_questions=cited[p.article.number],
+            lessons=len(p.lessons),
         )
-        for a in convention.ARTICLES.values()
+        for p in provisions(catalogue)
     )
     return CurriculumStats(
         questions=sum(n for _, n, _ in per_module),
-        scenarios=scenarios,
+        scenarios=sum(n for _, _, n in per_module),
         articles=articles,
         questions_by_module=tuple(per_module),
-        case_exercises=sum(1 for m in catalogue.modules if getattr(m, "case", None) is not None),
+        case_exercises=sum(1 for m in catalogue.modules if m.case is not None),
     )
 
 

@@ -267,19 +267,6 @@ def finish(
     return attempt
 
 
-def latest_completed(session: Session, user_id: int, module_id: str) -> CaseAttempt | None:
-    return session.scalar(
-        select(CaseAttempt)
-        .where(
-            CaseAttempt.user_id == user_id,
-            CaseAttempt.module_id == module_id,
-            CaseAttempt.status == COMPLETED,
-        )
-        .order_by(CaseAttempt.completed_at.desc(), CaseAttempt.id.desc())
-        .limit(1)
-    )
-
-
 def history(session: Session, user_id: int, module_id: str) -> list[CaseAttempt]:
     """The learner's finished attempts at the module's case, newest first."""
     return list(

@@ -39,7 +39,8 @@ def case(module_id: str) -> str:
     outdated = attempt is not None and not cases.is_current(attempt, module)
     if outdated:
         attempt = None  # starting again replaces it
-    finished = None if attempt is not None else cases.latest_completed(db.session, current_user.id, module.id)
+    history = cases.history(db.session, current_user.id, module.id)  # finished attempts, newest first
+    finished = history[0] if attempt is None and history else None
     shown = attempt or finished
     answered = (
         cases.answered_steps(exercise, shown) if shown is not None and cases.is_current(shown, module) else []
@@ -56,7 +57,7 @@ def case(module_id: str) -> str:
         answered=answered,
         step=step,
         choices=cases.choice_order(attempt.id, step) if attempt is not None and step is not None else (),
-        history=cases.history(db.session, current_user.id, module.id),
+        history=history,
         form=StartCaseForm(),
     )
 
